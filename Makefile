@@ -1,0 +1,60 @@
+# The two commands of the course: `make book` and `make test`. Both create .venv if it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+
+.PHONY: book test install lint unit nbval nbval-twice site execute bench lock clean
+
+# Create the environment from the exact pins; redo it when a pin file changes.
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+install: $(STAMP)
+
+## make book: build the website into _build/html from the stored (tested) notebook outputs.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo "The site is built: open _build/html/index.html"
+
+## make test: every check CI runs.
+test: lint unit nbval book
+
+lint: $(STAMP)
+	$(BIN)/ruff check course_utils tests tools
+	$(BIN)/ruff format --check course_utils tests tools
+	$(BIN)/mypy --strict
+
+unit: $(STAMP)
+	$(BIN)/pytest tests
+
+# Strict nbval: every stored output of every notebook is compared (sanitized only as tests/sanitize.cfg says).
+nbval: $(STAMP)
+	$(BIN)/pytest --nbval --nbval-current-env --sanitize-with tests/sanitize.cfg $(NOTEBOOKS)
+
+nbval-twice: nbval
+	$(BIN)/pytest --nbval --nbval-current-env --sanitize-with tests/sanitize.cfg $(NOTEBOOKS)
+
+## make execute: re-run every notebook top to bottom in a fresh kernel and store its outputs.
+execute: $(STAMP)
+	$(BIN)/python tools/notebooks.py execute $(NOTEBOOKS)
+
+## make bench: time every notebook and its slowest cell, without changing the files.
+bench: $(STAMP)
+	$(BIN)/python tools/notebooks.py bench $(NOTEBOOKS)
+
+## make lock: re-resolve requirements.txt in a scratch environment and rewrite constraints.txt.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -r requirements.txt
+	{ echo "# Every package of the course environment, pinned: the lock that CI tested."; \
+	  echo "# Regenerate with 'make lock' after changing requirements.txt."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf _build

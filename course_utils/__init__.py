@@ -1,0 +1,12 @@
+"""Companion package of the course *Regularization in Keras*.
+
+Import it before anything else in a notebook: its first module, :mod:`course_utils.runtime`,
+prepares a quiet, reproducible TensorFlow before TensorFlow is first imported.
+"""
+
+from course_utils import runtime  # isort: skip  (must run before TensorFlow is imported elsewhere)
+from course_utils import data, exercises, models, penalties, plots, training
+from course_utils.runtime import seed_everything
+
+__all__ = ["data", "exercises", "models", "penalties", "plots", "runtime", "seed_everything", "training"]
+__version__ = "0.1.0"

@@ -1,0 +1,134 @@
+"""Data sets of the course: the digits bundled with scikit-learn and seeded synthetic sets (chapter 01).
+
+Nothing is downloaded: scikit-learn ships the 1,797 8×8 digit images inside its wheel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.datasets import load_digits as _sklearn_digits
+from sklearn.model_selection import train_test_split
+
+from course_utils._validation import non_negative_float, one_of, positive_int
+
+Form = Literal["flat", "image"]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Inputs and targets, split into training, validation and test parts (chapter 01)."""
+
+    x_train: NDArray[np.float32]
+    y_train: NDArray[np.generic]
+    x_val: NDArray[np.float32]
+    y_val: NDArray[np.generic]
+    x_test: NDArray[np.float32]
+    y_test: NDArray[np.generic]
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """The shape of one input example."""
+        return tuple(int(n) for n in self.x_train.shape[1:])
+
+    def sizes(self) -> dict[str, int]:
+        """Return the number of examples in each part."""
+        return {"train": len(self.x_train), "val": len(self.x_val), "test": len(self.x_test)}
+
+
+def load_digits(form: Form = "flat", n_train: int | None = None, seed: int = 0) -> Split:
+    """Load the digits with fixed, stratified splits: 60 % train, 20 % validation, 20 % test (chapter 01).
+
+    Pixel values are scaled from 0..16 to 0..1. Labels are the integers 0..9.
+
+    Args:
+        form: ``"flat"`` gives 64-long vectors (for ``Dense``); ``"image"`` gives 8×8×1 images
+            (for ``Conv2D``).
+        n_train: if given, keep only this many training examples (stratified), which makes
+            overfitting easy to see. Validation and test sets are unchanged.
+        seed: seed of the shuffles; the same seed always gives the same split.
+
+    Raises:
+        ValueError: for an unknown ``form``, or an ``n_train`` outside 10..1078.
+    """
+    one_of(form, "form", ("flat", "image"))
+    positive_int(seed, "seed", minimum=0)
+    bunch = _sklearn_digits()
+    x = (np.asarray(bunch.data, dtype=np.float32) / 16.0).astype(np.float32)
+    y = np.asarray(bunch.target, dtype=np.int64)
+    x_rest, x_test, y_rest, y_test = train_test_split(x, y, test_size=0.2, stratify=y, random_state=seed)
+    x_train, x_val, y_train, y_val = train_test_split(
+        x_rest, y_rest, test_size=0.25, stratify=y_rest, random_state=seed
+    )
+    if n_train is not None:
+        positive_int(n_train, "n_train", minimum=10)
+        if n_train > len(x_train):
+            raise ValueError(f"n_train must be at most {len(x_train)}, got {n_train}")
+        if n_train < len(x_train):
+            x_train, _, y_train, _ = train_test_split(
+                x_train, y_train, train_size=n_train, stratify=y_train, random_state=seed
+            )
+    if form == "image":
+        x_train, x_val, x_test = (part.reshape(-1, 8, 8, 1) for part in (x_train, x_val, x_test))
+    return Split(x_train, y_train, x_val, y_val, x_test, y_test)
+
+
+@dataclass(frozen=True)
+class SparseProblem:
+    """A synthetic regression problem whose informative inputs are known (chapter 01)."""
+
+    split: Split
+    true_weights: NDArray[np.float64]
+
+    @property
+    def informative(self) -> NDArray[np.bool_]:
+        """A mask over the inputs: true where the input really affects the target."""
+        mask: NDArray[np.bool_] = self.true_weights != 0
+        return mask
+
+
+def make_sparse_regression(
+    n_samples: int = 300,
+    n_informative: int = 4,
+    n_irrelevant: int = 16,
+    noise: float = 0.5,
+    seed: int = 0,
+) -> SparseProblem:
+    """Make a linear regression problem with a few informative and many irrelevant inputs (chapter 01).
+
+    Inputs are standard normal. The target is ``x @ true_weights + noise * N(0, 1)``, where the
+    first ``n_informative`` weights are drawn from ±(1..3) and the rest are exactly zero. The
+    examples are split 60/20/20 into training, validation and test parts.
+
+    Raises:
+        TypeError/ValueError: for counts that are not positive integers or a negative noise.
+    """
+    positive_int(n_samples, "n_samples", minimum=10)
+    positive_int(n_informative, "n_informative")
+    positive_int(n_irrelevant, "n_irrelevant", minimum=0)
+    noise = non_negative_float(noise, "noise")
+    positive_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    n_features = n_informative + n_irrelevant
+    weights = np.zeros(n_features)
+    weights[:n_informative] = rng.choice([-1.0, 1.0], n_informative) * rng.uniform(1.0, 3.0, n_informative)
+    x = rng.standard_normal((n_samples, n_features))
+    y = x @ weights + noise * rng.standard_normal(n_samples)
+    x32, y32 = x.astype(np.float32), y.astype(np.float32).reshape(-1, 1)
+    n_test = n_val = n_samples // 5
+    n_fit = n_samples - n_val - n_test
+    split = Split(
+        x32[:n_fit],
+        y32[:n_fit],
+        x32[n_fit : n_fit + n_val],
+        y32[n_fit : n_fit + n_val],
+        x32[n_fit + n_val :],
+        y32[n_fit + n_val :],
+    )
+    return SparseProblem(split, weights)
+
+
+__all__ = ["Form", "SparseProblem", "Split", "load_digits", "make_sparse_regression"]

@@ -1,0 +1,152 @@
+"""Figures of the course. Every function returns the Figure it drew, titled and labelled (chapter 01)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from course_utils._validation import non_negative_float, one_of
+from course_utils.penalties import penalty_gradient
+from course_utils.training import METRICS, TrainingLog
+
+plt.rcParams.update(
+    {
+        "figure.dpi": 80,  # stored PNGs stay small; the site's pages stay light
+        "figure.figsize": (7.0, 3.6),
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "font.size": 10,
+    }
+)
+
+_LABELS = {
+    "loss": "loss reported by Keras (data + penalty)",
+    "data_loss": "data loss (no penalty)",
+    "val_loss": "validation loss reported by Keras",
+    "val_data_loss": "validation data loss",
+    "penalty": "penalty sum(model.losses)",
+    "accuracy": "training accuracy",
+    "val_accuracy": "validation accuracy",
+}
+
+
+def plot_learning_curves(
+    logs: Mapping[str, TrainingLog],
+    metrics: tuple[str, str] = ("data_loss", "val_data_loss"),
+    title: str = "Learning curves",
+) -> Figure:
+    """Plot two metrics per run against the epoch: solid for the first, dashed for the second (chapter 01).
+
+    Args:
+        logs: runs to draw, by the label of their legend entry.
+        metrics: the two metrics to draw, usually a training metric and its validation twin.
+        title: the figure's title.
+
+    Raises:
+        ValueError: if ``logs`` is empty or a metric is unknown.
+    """
+    if not isinstance(logs, Mapping) or not logs:
+        raise ValueError("logs must be a non-empty mapping of label -> TrainingLog")
+    for metric in metrics:
+        one_of(metric, "metrics[]", METRICS)
+    figure, ax = plt.subplots()
+    for index, (label, log) in enumerate(logs.items()):
+        if not isinstance(log, TrainingLog):
+            raise TypeError(f"logs[{label!r}] must be a TrainingLog, got {type(log).__name__}")
+        color = f"C{index}"
+        epochs = np.arange(1, log.epochs + 1)
+        ax.plot(epochs, log.curve(metrics[0]), color=color, label=f"{label}: {_LABELS[metrics[0]]}")
+        ax.plot(
+            epochs,
+            log.curve(metrics[1]),
+            color=color,
+            linestyle="--",
+            label=f"{label}: {_LABELS[metrics[1]]}",
+        )
+    ax.set(xlabel="epoch", ylabel=metrics[0].replace("_", " "), title=title)
+    ax.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def plot_penalty_shapes(l1: float = 1.0, l2: float = 1.0, limit: float = 2.0) -> Figure:
+    """Draw the L1, L2 and L1+L2 penalties of one weight, and their (sub)gradients (chapter 02).
+
+    Raises:
+        TypeError/ValueError: for a negative or non-finite ``l1``, ``l2`` or a non-positive ``limit``.
+    """
+    l1 = non_negative_float(l1, "l1")
+    l2 = non_negative_float(l2, "l2")
+    if non_negative_float(limit, "limit") == 0:
+        raise ValueError("limit must be positive, got 0")
+    w = np.linspace(-limit, limit, 401)
+    shapes = {
+        f"L1: {l1:g}·|w|": (l1 * np.abs(w), penalty_gradient(w, l1=l1)),
+        f"L2: {l2:g}·w²": (l2 * w**2, penalty_gradient(w, l2=l2)),
+        "L1 + L2": (l1 * np.abs(w) + l2 * w**2, penalty_gradient(w, l1=l1, l2=l2)),
+    }
+    figure, (left, right) = plt.subplots(1, 2, figsize=(8.0, 3.4))
+    for label, (penalty, gradient) in shapes.items():
+        left.plot(w, penalty, label=label)
+        right.plot(w, gradient, label=label)
+    left.set(xlabel="weight w", ylabel="penalty", title="Penalty of one weight")
+    right.set(xlabel="weight w", ylabel="d penalty / d w", title="Its (sub)gradient: the pull towards 0")
+    left.legend(fontsize=8)
+    right.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+_REGULARIZATION_MAP = {
+    "Weight penalties": ["L1 (lasso)", "L2 (ridge)", "L1 + L2 (elastic net)"],
+    "Noise during training": ["Dropout", "Gaussian noise", "Data augmentation"],
+    "Limits on training": ["Early stopping", "Weight decay (optimizer)", "Max-norm constraints"],
+}
+
+
+def plot_regularization_map() -> Figure:
+    """Draw a map of regularization methods for neural networks, grouped by how they act (chapter 01)."""
+    figure, ax = plt.subplots(figsize=(8.0, 3.4))
+    ax.set_axis_off()
+    ax.set(xlim=(0, 3), ylim=(0, 4.3), title="Regularization methods for neural networks")
+    box = {"boxstyle": "round,pad=0.4", "linewidth": 1.0}
+    ax.text(
+        1.5,
+        4.0,
+        "Regularization: fight overfitting",
+        ha="center",
+        va="center",
+        bbox={**box, "facecolor": "#dddddd"},
+        fontsize=11,
+    )
+    for column, (group, methods) in enumerate(_REGULARIZATION_MAP.items()):
+        x = column + 0.5
+        ax.annotate("", xy=(x, 3.35), xytext=(1.5, 3.75), arrowprops={"arrowstyle": "->", "color": "0.4"})
+        ax.text(
+            x,
+            3.1,
+            group,
+            ha="center",
+            va="center",
+            fontsize=10,
+            bbox={**box, "facecolor": f"C{column}", "alpha": 0.35},
+        )
+        for row, method in enumerate(methods):
+            bold = column == 0 or method == "Dropout"
+            ax.text(
+                x,
+                2.3 - 0.7 * row,
+                method,
+                ha="center",
+                va="center",
+                fontsize=9,
+                fontweight="bold" if bold else "normal",
+                bbox={**box, "facecolor": "white"},
+            )
+    ax.text(1.5, 0.1, "bold: taught in this course", ha="center", fontsize=8, color="0.3")
+    return figure
