@@ -34,10 +34,10 @@ unit: $(STAMP)
 
 # Strict nbval: every stored output of every notebook is compared (sanitized only as tests/sanitize.cfg says).
 nbval: $(STAMP)
-	$(BIN)/pytest --nbval --nbval-current-env --sanitize-with tests/sanitize.cfg $(NOTEBOOKS)
+	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOKS)
 
 nbval-twice: nbval
-	$(BIN)/pytest --nbval --nbval-current-env --sanitize-with tests/sanitize.cfg $(NOTEBOOKS)
+	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOKS)
 
 ## make execute: re-run every notebook top to bottom in a fresh kernel and store its outputs.
 execute: $(STAMP)

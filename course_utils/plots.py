@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
-from course_utils._validation import non_negative_float, one_of
+from course_utils._validation import non_negative_float, one_of, positive_int
 from course_utils.penalties import penalty_gradient
 from course_utils.training import METRICS, TrainingLog
 
@@ -26,10 +27,11 @@ plt.rcParams.update(
 
 _LABELS = {
     "loss": "loss reported by Keras (data + penalty)",
-    "data_loss": "data loss (no penalty)",
+    "data_loss": "training loss (data only)",
     "val_loss": "validation loss reported by Keras",
-    "val_data_loss": "validation data loss",
+    "val_data_loss": "validation loss (data only)",
     "penalty": "penalty sum(model.losses)",
+    "weight_norm": "norm of all kernel weights",
     "accuracy": "training accuracy",
     "val_accuracy": "validation accuracy",
 }
@@ -37,39 +39,60 @@ _LABELS = {
 
 def plot_learning_curves(
     logs: Mapping[str, TrainingLog],
-    metrics: tuple[str, str] = ("data_loss", "val_data_loss"),
+    metrics: Sequence[str] = ("data_loss", "val_data_loss"),
     title: str = "Learning curves",
+    ylabel: str = "loss",
 ) -> Figure:
-    """Plot two metrics per run against the epoch: solid for the first, dashed for the second (chapter 01).
+    """Plot one or two metrics per run against the epoch: the first solid, the second dashed (chapter 01).
 
     Args:
         logs: runs to draw, by the label of their legend entry.
-        metrics: the two metrics to draw, usually a training metric and its validation twin.
+        metrics: one or two metrics, usually a training metric and its validation twin.
         title: the figure's title.
+        ylabel: the label of the y axis.
 
     Raises:
-        ValueError: if ``logs`` is empty or a metric is unknown.
+        ValueError: if ``logs`` is empty, or ``metrics`` does not hold one or two known metrics.
+        TypeError: if a value of ``logs`` is not a TrainingLog.
     """
     if not isinstance(logs, Mapping) or not logs:
         raise ValueError("logs must be a non-empty mapping of label -> TrainingLog")
+    if isinstance(metrics, str) or len(metrics) not in (1, 2):
+        raise ValueError(f"metrics must hold one or two metric names, got {metrics!r}")
     for metric in metrics:
         one_of(metric, "metrics[]", METRICS)
     figure, ax = plt.subplots()
     for index, (label, log) in enumerate(logs.items()):
         if not isinstance(log, TrainingLog):
             raise TypeError(f"logs[{label!r}] must be a TrainingLog, got {type(log).__name__}")
-        color = f"C{index}"
         epochs = np.arange(1, log.epochs + 1)
-        ax.plot(epochs, log.curve(metrics[0]), color=color, label=f"{label}: {_LABELS[metrics[0]]}")
-        ax.plot(
-            epochs,
-            log.curve(metrics[1]),
-            color=color,
-            linestyle="--",
-            label=f"{label}: {_LABELS[metrics[1]]}",
-        )
-    ax.set(xlabel="epoch", ylabel=metrics[0].replace("_", " "), title=title)
+        for metric, style in zip(metrics, ("-", "--"), strict=False):
+            ax.plot(epochs, log.curve(metric), f"C{index}{style}", label=f"{label}: {_LABELS[metric]}")
+    ax.set(xlabel="epoch", ylabel=ylabel, title=title)
     ax.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def plot_digits(x: NDArray[np.floating], y: NDArray[np.integer], count: int = 10) -> Figure:
+    """Show the first ``count`` digit images with their labels (chapter 01).
+
+    Raises:
+        ValueError: if ``x`` is not a batch of 64-pixel or 8×8 images, or lengths disagree.
+    """
+    positive_int(count, "count")
+    images = np.asarray(x)
+    if images.ndim < 2 or images[0].size != 64:
+        raise ValueError(f"x must hold 8×8 digit images (64 values each), got shape {images.shape}")
+    if len(images) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(images)} and {len(y)}")
+    count = min(count, len(images))
+    figure, axes = plt.subplots(1, count, figsize=(0.8 * count, 1.2))
+    for ax, image, label in zip(np.atleast_1d(axes), images[:count], y[:count], strict=True):
+        ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(str(int(label)), fontsize=9)
+        ax.set_axis_off()
+    figure.suptitle("Training digits and their labels", fontsize=10)
     figure.tight_layout()
     return figure
 
