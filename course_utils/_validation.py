@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+import keras
 import numpy as np
 from numpy.typing import NDArray
 
@@ -59,4 +60,13 @@ def one_of(value: object, name: str, choices: Iterable[Any]) -> Any:
     if value not in options:
         listed = ", ".join(repr(option) for option in options)
         raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value
+
+
+def built_model(value: object, name: str) -> keras.Model:
+    """Return ``value`` if it is a built ``keras.Model``; raise a TypeError or ValueError naming ``name``."""
+    if not isinstance(value, keras.Model):
+        raise TypeError(f"{name} must be a keras.Model, got {type(value).__name__}")
+    if not value.built:
+        raise ValueError(f"{name} is not built: give it a keras.Input or call it on data first")
     return value

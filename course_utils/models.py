@@ -91,3 +91,63 @@ def build_mlp(
         )
     )
     return keras.Sequential(layers, name=name)
+
+
+def build_cnn(
+    input_shape: tuple[int, int, int] = (8, 8, 1),
+    n_outputs: int = 10,
+    filters: int = 32,
+    kernel_size: int = 3,
+    *,
+    kernel_regularizer: RegularizerLike = None,
+    bias_regularizer: RegularizerLike = None,
+    dropout: float = 0.0,
+    seed: int = 0,
+    name: str = "cnn",
+) -> keras.Sequential:
+    """Build a small CNN: Conv2D (ReLU), Flatten, optional Dropout, Dense softmax (chapter 05).
+
+    The regularizers go on both layers with weights, the ``Conv2D`` and the output ``Dense``.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for a bad shape, size, rate or regularizer.
+    """
+    if not (isinstance(input_shape, tuple) and len(input_shape) == 3):
+        raise TypeError(f"input_shape must be a (height, width, channels) tuple, got {input_shape!r}")
+    for size in input_shape:
+        positive_int(size, "input_shape[]")
+    positive_int(n_outputs, "n_outputs")
+    positive_int(filters, "filters")
+    positive_int(kernel_size, "kernel_size")
+    if kernel_size > min(input_shape[:2]):
+        raise ValueError(f"kernel_size must fit in the image {input_shape[:2]}, got {kernel_size}")
+    rate = fraction(dropout, "dropout")
+    positive_int(seed, "seed", minimum=0)
+    kernel = _regularizer(kernel_regularizer, "kernel_regularizer")
+    bias = _regularizer(bias_regularizer, "bias_regularizer")
+    layers: list[keras.layers.Layer] = [
+        keras.Input(input_shape),
+        keras.layers.Conv2D(
+            filters,
+            (kernel_size, kernel_size),
+            activation="relu",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+            kernel_regularizer=kernel,
+            bias_regularizer=bias,
+            name="conv",
+        ),
+        keras.layers.Flatten(name="flatten"),
+    ]
+    if rate > 0:
+        layers.append(keras.layers.Dropout(rate, seed=seed + 100, name="dropout"))
+    layers.append(
+        keras.layers.Dense(
+            n_outputs,
+            activation="softmax",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1),
+            kernel_regularizer=kernel,
+            bias_regularizer=bias,
+            name="output",
+        )
+    )
+    return keras.Sequential(layers, name=name)

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from course_utils._validation import float_array, non_negative_float
+from course_utils._validation import built_model, float_array, non_negative_float
 
 #: Weight attributes whose regularizer lives in a ``<name>_regularizer`` attribute of the layer.
 WEIGHT_NAMES = ("kernel", "bias", "embeddings")
@@ -89,14 +89,6 @@ class PenaltyTerm:
     size: int
 
 
-def _require_built(model: object) -> keras.Model:
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    if not model.built:
-        raise ValueError("model is not built: give it a keras.Input or call it on data first")
-    return model
-
-
 def _layers(model: keras.Model) -> list[keras.layers.Layer]:
     """All layers of ``model``, descending into nested models."""
     found: list[keras.layers.Layer] = []
@@ -118,7 +110,7 @@ def penalty_breakdown(model: keras.Model) -> list[PenaltyTerm]:
         ValueError: if ``model`` is not built.
     """
     terms = []
-    for layer in _layers(_require_built(model)):
+    for layer in _layers(built_model(model, "model")):
         for name in WEIGHT_NAMES:
             regularizer = getattr(layer, f"{name}_regularizer", None)
             variable = getattr(layer, name, None)
@@ -132,5 +124,5 @@ def penalty_breakdown(model: keras.Model) -> list[PenaltyTerm]:
 
 def total_penalty(model: keras.Model) -> float:
     """Return the sum of ``model.losses``: the penalty that ``fit`` adds to the data loss (chapter 02)."""
-    losses = _require_built(model).losses
+    losses = built_model(model, "model").losses
     return float(sum(float(keras.ops.convert_to_numpy(loss)) for loss in losses))

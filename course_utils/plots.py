@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from course_utils._validation import non_negative_float, one_of, positive_int
+from course_utils._validation import float_array, non_negative_float, one_of, positive_int
 from course_utils.penalties import penalty_gradient
-from course_utils.training import METRICS, TrainingLog
+from course_utils.training import METRICS, Sweep, TrainingLog
 
 plt.rcParams.update(
     {
@@ -172,4 +172,75 @@ def plot_regularization_map() -> Figure:
                 bbox={**box, "facecolor": "white"},
             )
     ax.text(1.5, 0.1, "bold: taught in this course", ha="center", fontsize=8, color="0.3")
+    return figure
+
+
+def plot_weight_histograms(
+    weights: Mapping[str, ArrayLike],
+    bins: int = 61,
+    title: str = "Weight histograms",
+    log_counts: bool = True,
+) -> Figure:
+    """Draw one histogram per set of weights, side by side on shared bins (chapter 03).
+
+    Args:
+        weights: arrays of weights by panel title, for example one per regularizer.
+        bins: number of bins, shared by all panels so that they compare.
+        title: the figure's title.
+        log_counts: a logarithmic count axis shows both the spike at zero and the tails.
+
+    Raises:
+        ValueError/TypeError: for an empty mapping, a bad array or a bad ``bins``.
+    """
+    if not isinstance(weights, Mapping) or not weights:
+        raise ValueError("weights must be a non-empty mapping of title -> array")
+    positive_int(bins, "bins", minimum=2)
+    arrays = {label: float_array(values, f"weights[{label!r}]").ravel() for label, values in weights.items()}
+    limit = max(float(np.abs(values).max()) for values in arrays.values()) or 1.0
+    edges = np.linspace(-limit, limit, bins + 1)
+    figure, axes = plt.subplots(1, len(arrays), figsize=(2.8 * len(arrays), 2.8), sharex=True, sharey=True)
+    for index, (ax, (label, values)) in enumerate(zip(np.atleast_1d(axes), arrays.items(), strict=True)):
+        ax.hist(values, bins=edges, color=f"C{index}", log=log_counts)
+        ax.set(title=label, xlabel="weight value")
+    np.atleast_1d(axes)[0].set_ylabel("count (log scale)" if log_counts else "count")
+    figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_validation_curve(
+    result: Sweep,
+    metrics: Sequence[str] = ("data_loss", "val_data_loss"),
+    at: str = "final",
+    title: str = "Validation curve",
+    xlabel: str = "penalty strength λ",
+    ylabel: str = "data loss (no penalty)",
+) -> Figure:
+    """Plot metrics against the penalty strength: mean over seeds, band from min to max (chapter 06).
+
+    The x axis is logarithmic but linear near 0 ("symlog"), so that λ = 0 appears on it.
+
+    Raises:
+        TypeError/ValueError: for a result that is not a Sweep, or unknown metrics.
+    """
+    if not isinstance(result, Sweep):
+        raise TypeError(f"result must be a Sweep, got {type(result).__name__}")
+    if isinstance(metrics, str) or not metrics:
+        raise ValueError(f"metrics must be a non-empty sequence of metric names, got {metrics!r}")
+    strengths = np.asarray(result.strengths)
+    figure, ax = plt.subplots()
+    for index, metric in enumerate(metrics):
+        one_of(metric, "metrics[]", METRICS)
+        table = result.values(metric, at="final" if at == "final" else "best")
+        ax.plot(strengths, table.mean(axis=1), f"C{index}o-", label=_LABELS[metric])
+        if table.shape[1] > 1:
+            ax.fill_between(strengths, table.min(axis=1), table.max(axis=1), color=f"C{index}", alpha=0.2)
+    positive = strengths[strengths > 0]
+    if positive.size and strengths.min() == 0:
+        ax.set_xscale("symlog", linthresh=float(positive.min()))
+    elif positive.size == strengths.size:
+        ax.set_xscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend(fontsize=8)
+    figure.tight_layout()
     return figure

@@ -7,6 +7,7 @@ alone (as a metric, which never includes penalties) and the penalty at the end o
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -15,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 from numpy.typing import NDArray
 
-from course_utils._validation import non_negative_float, one_of, positive_int
+from course_utils._validation import built_model, non_negative_float, one_of, positive_int
 from course_utils.data import Split
 from course_utils.penalties import total_penalty
 from course_utils.runtime import seed_everything
@@ -79,11 +80,9 @@ class TrainingLog:
 
 def kernel_norm(model: keras.Model) -> float:
     """Return the Euclidean norm of all kernel weights of ``model`` taken together (chapter 01)."""
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
     squares = [
         float(np.sum(np.square(keras.ops.convert_to_numpy(variable))))
-        for variable in model.trainable_weights
+        for variable in built_model(model, "model").trainable_weights
         if variable.path.endswith("kernel")
     ]
     return float(np.sqrt(sum(squares)))
@@ -203,3 +202,96 @@ def train(
         accuracy=column("accuracy"),
         val_accuracy=column("val_accuracy"),
     )
+
+
+Builder: TypeAlias = Callable[[float, int], keras.Model]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Training runs over a grid of penalty strengths, one per (strength, seed) pair (chapter 06)."""
+
+    strengths: tuple[float, ...]
+    seeds: tuple[int, ...]
+    logs: dict[tuple[float, int], TrainingLog]
+
+    def values(self, metric: str, at: Literal["final", "best"] = "final") -> NDArray[np.float64]:
+        """Return ``metric`` per strength (rows) and seed (columns).
+
+        ``at="final"`` takes the value after the last epoch; ``at="best"`` takes the best value over
+        the epochs (lowest loss, highest accuracy), as early stopping would.
+        """
+        one_of(at, "at", ("final", "best"))
+        table = np.empty((len(self.strengths), len(self.seeds)))
+        for row, strength in enumerate(self.strengths):
+            for column, seed in enumerate(self.seeds):
+                curve = self.logs[(strength, seed)].curve(metric)
+                if at == "final":
+                    table[row, column] = curve[-1]
+                else:
+                    table[row, column] = curve.max() if "accuracy" in metric else curve.min()
+        return table
+
+    def best_strength(self, metric: str = "val_data_loss", at: Literal["final", "best"] = "final") -> float:
+        """Return the strength whose mean ``metric`` over the seeds is best."""
+        means = self.values(metric, at).mean(axis=1)
+        index = int(np.argmax(means) if "accuracy" in metric else np.argmin(means))
+        return self.strengths[index]
+
+
+def sweep(
+    build: Builder,
+    strengths: Sequence[float],
+    split: Split,
+    *,
+    epochs: int,
+    seeds: Sequence[int] = (0,),
+    task: Task = "classification",
+    batch_size: int = 32,
+    optimizer: OptimizerLike = "adam",
+    learning_rate: float = 1e-3,
+) -> Sweep:
+    """Train ``build(strength, seed)`` for every strength and seed, and collect the logs (chapter 06).
+
+    Args:
+        build: makes a fresh, uncompiled model for a penalty strength and a seed.
+        strengths: the penalty strengths to try, each a finite number >= 0 (0 means no penalty).
+        split: the data; models are compared on its validation part.
+        epochs: passed to :func:`train`.
+        seeds: one run per seed and strength; several seeds show the spread.
+        task: passed to :func:`train`.
+        batch_size: passed to :func:`train`.
+        optimizer: an optimizer *name*, passed to :func:`train` (each run needs a fresh optimizer).
+        learning_rate: passed to :func:`train`.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for a non-callable ``build``, an empty or negative
+            grid, or empty ``seeds``.
+    """
+    if not callable(build):
+        raise TypeError(
+            f"build must be a function (strength, seed) -> keras.Model, got {type(build).__name__}"
+        )
+    grid = tuple(non_negative_float(strength, "strengths[]") for strength in strengths)
+    if not grid:
+        raise ValueError("strengths must not be empty")
+    seed_list = tuple(positive_int(seed, "seeds[]", minimum=0) for seed in seeds)
+    if not seed_list:
+        raise ValueError("seeds must not be empty")
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError("optimizer must be a name here: one optimizer instance cannot train several models")
+    logs = {}
+    for strength in grid:
+        for seed in seed_list:
+            model = build(strength, seed)
+            logs[(strength, seed)] = train(
+                model,
+                split,
+                epochs=epochs,
+                task=task,
+                batch_size=batch_size,
+                optimizer=optimizer,
+                learning_rate=learning_rate,
+                seed=seed,
+            )
+    return Sweep(grid, seed_list, logs)

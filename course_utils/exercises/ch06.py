@@ -1,0 +1,3 @@
+"""Checkers of the chapter 06 exercises: the special facts."""
+
+from __future__ import annotations
