@@ -43,6 +43,8 @@ def fraction(value: object, name: str, *, allow_zero: bool = True) -> float:
 
 def float_array(value: object, name: str) -> NDArray[np.float64]:
     """Return ``value`` as a non-empty float64 array of finite numbers."""
+    if value is None:
+        raise TypeError(f"{name} must be array-like of numbers, got None")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -57,6 +59,8 @@ def float_array(value: object, name: str) -> NDArray[np.float64]:
 def one_of(value: object, name: str, choices: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``choices``, or raise listing them."""
     options = list(choices)
+    if not isinstance(value, str | int | float | type(None)):
+        raise TypeError(f"{name} must be one of {options!r}; got a {type(value).__name__}")
     if value not in options:
         listed = ", ".join(repr(option) for option in options)
         raise ValueError(f"{name} must be one of {listed}; got {value!r}")

@@ -48,11 +48,12 @@ def load_digits(form: Form = "flat", n_train: int | None = None, seed: int = 0) 
         form: ``"flat"`` gives 64-long vectors (for ``Dense``); ``"image"`` gives 8×8×1 images
             (for ``Conv2D``).
         n_train: if given, keep only this many training examples (stratified), which makes
-            overfitting easy to see. Validation and test sets are unchanged.
+            overfitting easy to see: from 10 up to the full training size less 10, or the full
+            size itself. Validation and test sets are unchanged.
         seed: seed of the shuffles; the same seed always gives the same split.
 
     Raises:
-        ValueError: for an unknown ``form``, or an ``n_train`` outside 10..1078.
+        ValueError: for an unknown ``form``, or an ``n_train`` out of range.
     """
     one_of(form, "form", ("flat", "image"))
     positive_int(seed, "seed", minimum=0)
@@ -65,9 +66,10 @@ def load_digits(form: Form = "flat", n_train: int | None = None, seed: int = 0) 
     )
     if n_train is not None:
         positive_int(n_train, "n_train", minimum=10)
-        if n_train > len(x_train):
-            raise ValueError(f"n_train must be at most {len(x_train)}, got {n_train}")
-        if n_train < len(x_train):
+        full = len(x_train)
+        if n_train > full or full - 10 < n_train < full:  # a stratified subset must leave a few out
+            raise ValueError(f"n_train must be at most {full - 10}, or exactly {full}; got {n_train}")
+        if n_train < full:
             x_train, _, y_train, _ = train_test_split(
                 x_train, y_train, train_size=n_train, stratify=y_train, random_state=seed
             )
@@ -131,4 +133,25 @@ def make_sparse_regression(
     return SparseProblem(split, weights)
 
 
-__all__ = ["Form", "SparseProblem", "Split", "load_digits", "make_sparse_regression"]
+def shuffle_inputs(problem: SparseProblem, seed: int = 0) -> SparseProblem:
+    """Return ``problem`` with its inputs (columns) put in a seeded random order (chapter 03).
+
+    :func:`make_sparse_regression` puts the informative inputs first. Shuffling hides them, for
+    exercises where the learner has to find them. The examples, their order and the targets are
+    unchanged; ``true_weights`` is reordered with the inputs, so ``informative`` stays right.
+
+    Raises:
+        TypeError/ValueError: if ``problem`` is not a SparseProblem, or ``seed`` is not an int >= 0.
+    """
+    if not isinstance(problem, SparseProblem):
+        raise TypeError(f"problem must be a SparseProblem, got {type(problem).__name__}")
+    positive_int(seed, "seed", minimum=0)
+    order = np.random.default_rng(seed).permutation(problem.true_weights.size)
+    old = problem.split
+    split = Split(
+        old.x_train[:, order], old.y_train, old.x_val[:, order], old.y_val, old.x_test[:, order], old.y_test
+    )
+    return SparseProblem(split, problem.true_weights[order])
+
+
+__all__ = ["Form", "SparseProblem", "Split", "load_digits", "make_sparse_regression", "shuffle_inputs"]

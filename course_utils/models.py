@@ -112,10 +112,13 @@ def build_cnn(
     Raises:
         TypeError/ValueError: naming the argument, for a bad shape, size, rate or regularizer.
     """
-    if not (isinstance(input_shape, tuple) and len(input_shape) == 3):
+    if not (isinstance(input_shape, Sequence) and len(input_shape) == 3) or isinstance(input_shape, str):
         raise TypeError(f"input_shape must be a (height, width, channels) tuple, got {input_shape!r}")
-    for size in input_shape:
-        positive_int(size, "input_shape[]")
+    input_shape = (
+        positive_int(input_shape[0], "input_shape[]"),
+        positive_int(input_shape[1], "input_shape[]"),
+        positive_int(input_shape[2], "input_shape[]"),
+    )
     positive_int(n_outputs, "n_outputs")
     positive_int(filters, "filters")
     positive_int(kernel_size, "kernel_size")

@@ -18,9 +18,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from course_utils._validation import built_model, float_array, non_negative_float
 
-#: Weight attributes whose regularizer lives in a ``<name>_regularizer`` attribute of the layer.
-WEIGHT_NAMES = ("kernel", "bias", "embeddings")
-
 
 def l1_penalty(weights: ArrayLike, l1: float) -> float:
     """Return ``l1 * sum(|w|)`` (chapter 02).
@@ -89,40 +86,35 @@ class PenaltyTerm:
     size: int
 
 
-def _layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """All layers of ``model``, descending into nested models."""
-    found: list[keras.layers.Layer] = []
-    for layer in model.layers:
-        found.append(layer)
-        if isinstance(layer, keras.Model):
-            found.extend(_layers(layer))
-    return found
-
-
 def penalty_breakdown(model: keras.Model) -> list[PenaltyTerm]:
-    """List every weight penalty of a built model, layer by layer (chapter 02).
+    """List every weight penalty of a built model, one per regularized weight (chapter 02).
 
-    Activity regularizers are not listed: they penalize a layer's outputs, so they have a value
-    only for a given batch.
+    Like Keras, it goes through ``model.trainable_weights`` and asks each variable for its
+    ``regularizer``, so it finds kernels, biases, embeddings, normalization scales and recurrent
+    kernels alike, and skips frozen layers. Activity regularizers are not listed: they penalize a
+    layer's outputs, so they have a value only for a given batch.
 
     Raises:
         TypeError: if ``model`` is not a ``keras.Model``.
         ValueError: if ``model`` is not built.
     """
     terms = []
-    for layer in _layers(built_model(model, "model")):
-        for name in WEIGHT_NAMES:
-            regularizer = getattr(layer, f"{name}_regularizer", None)
-            variable = getattr(layer, name, None)
-            if regularizer is None or variable is None:
-                continue
-            value = float(keras.ops.convert_to_numpy(regularizer(variable)))
-            size = int(np.prod(variable.shape))
-            terms.append(PenaltyTerm(layer.name, name, type(regularizer).__name__, value, size))
+    for variable in built_model(model, "model").trainable_weights:
+        regularizer = getattr(variable, "regularizer", None)
+        if regularizer is None:
+            continue
+        parts = variable.path.split("/")
+        layer = parts[-2] if len(parts) > 1 else parts[-1]
+        value = float(keras.ops.convert_to_numpy(regularizer(variable.value)))
+        size = int(np.prod(variable.shape))
+        terms.append(PenaltyTerm(layer, variable.name, type(regularizer).__name__, value, size))
     return terms
 
 
 def total_penalty(model: keras.Model) -> float:
-    """Return the sum of ``model.losses``: the penalty that ``fit`` adds to the data loss (chapter 02)."""
-    losses = built_model(model, "model").losses
-    return float(sum(float(keras.ops.convert_to_numpy(loss)) for loss in losses))
+    """Return the sum of all weight penalties of ``model``: what ``fit`` adds to the data loss (chapter 02).
+
+    It equals ``sum(model.losses)`` unless the model has activity regularizers, whose losses
+    ``model.losses`` also holds for the last batch the model saw.
+    """
+    return float(sum(term.value for term in penalty_breakdown(model)))

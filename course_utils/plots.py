@@ -57,14 +57,15 @@ def plot_learning_curves(
     """
     if not isinstance(logs, Mapping) or not logs:
         raise ValueError("logs must be a non-empty mapping of label -> TrainingLog")
-    if isinstance(metrics, str) or len(metrics) not in (1, 2):
+    if not isinstance(metrics, Sequence) or isinstance(metrics, str) or len(metrics) not in (1, 2):
         raise ValueError(f"metrics must hold one or two metric names, got {metrics!r}")
     for metric in metrics:
         one_of(metric, "metrics[]", METRICS)
-    figure, ax = plt.subplots()
-    for index, (label, log) in enumerate(logs.items()):
+    for label, log in logs.items():
         if not isinstance(log, TrainingLog):
             raise TypeError(f"logs[{label!r}] must be a TrainingLog, got {type(log).__name__}")
+    figure, ax = plt.subplots()
+    for index, (label, log) in enumerate(logs.items()):
         epochs = np.arange(1, log.epochs + 1)
         for metric, style in zip(metrics, ("-", "--"), strict=False):
             ax.plot(epochs, log.curve(metric), f"C{index}{style}", label=f"{label}: {_LABELS[metric]}")
@@ -81,9 +82,11 @@ def plot_digits(x: NDArray[np.floating], y: NDArray[np.integer], count: int = 10
         ValueError: if ``x`` is not a batch of 64-pixel or 8×8 images, or lengths disagree.
     """
     positive_int(count, "count")
-    images = np.asarray(x)
+    images = float_array(x, "x")
     if images.ndim < 2 or images[0].size != 64:
         raise ValueError(f"x must hold 8×8 digit images (64 values each), got shape {images.shape}")
+    if not hasattr(y, "__len__"):
+        raise TypeError(f"y must be an array of labels, got {type(y).__name__}")
     if len(images) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(images)} and {len(y)}")
     count = min(count, len(images))
@@ -225,12 +228,14 @@ def plot_validation_curve(
     """
     if not isinstance(result, Sweep):
         raise TypeError(f"result must be a Sweep, got {type(result).__name__}")
-    if isinstance(metrics, str) or not metrics:
+    if not isinstance(metrics, Sequence) or isinstance(metrics, str) or not metrics:
         raise ValueError(f"metrics must be a non-empty sequence of metric names, got {metrics!r}")
+    for metric in metrics:
+        one_of(metric, "metrics[]", METRICS)
+    one_of(at, "at", ("final", "best"))
     strengths = np.asarray(result.strengths)
     figure, ax = plt.subplots()
     for index, metric in enumerate(metrics):
-        one_of(metric, "metrics[]", METRICS)
         table = result.values(metric, at="final" if at == "final" else "best")
         ax.plot(strengths, table.mean(axis=1), f"C{index}o-", label=_LABELS[metric])
         if table.shape[1] > 1:
@@ -242,5 +247,130 @@ def plot_validation_curve(
         ax.set_xscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def plot_dropout_mask(
+    outputs: ArrayLike, rate: float, title: str = "What a Dropout layer keeps in training"
+) -> Figure:
+    """Show which units a Dropout layer kept, and the fraction kept per example (chapter 07).
+
+    Left: the mask, one row per example and one column per unit, dark where the unit was kept.
+    Right: a histogram of the fraction of units kept in each example, the expected fraction
+    ``1 - rate``, and the binomial distribution the fraction follows when every unit is kept
+    independently with probability ``1 - rate``.
+
+    Args:
+        outputs: the layer's outputs with ``training=True`` on inputs without zeros (a batch of
+            ones, say), examples × units, so that an output of 0 means a dropped unit.
+        rate: the layer's ``rate``, the probability of dropping each unit.
+        title: the figure's title.
+
+    Raises:
+        TypeError/ValueError: for ``outputs`` that are not a finite 2-D array, or a ``rate``
+            outside [0, 1).
+    """
+    from math import comb
+
+    values = float_array(outputs, "outputs")
+    if values.ndim != 2:
+        raise ValueError(f"outputs must be 2-D (examples × units), got shape {values.shape}")
+    drop = non_negative_float(rate, "rate")
+    if drop >= 1:
+        raise ValueError(f"rate must satisfy 0 <= rate < 1, got {drop}")
+    keep = 1.0 - drop
+    kept = values != 0
+    n_examples, n_units = kept.shape
+    figure, (left, right) = plt.subplots(1, 2, figsize=(8.0, 3.4), width_ratios=(1, 1.3))
+    left.imshow(kept, cmap="Greys", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    left.set(xlabel="unit", ylabel="example", title="Kept units (dark)")
+    left.grid(False)
+    counts = np.arange(n_units + 1)
+    edges = (np.arange(n_units + 2) - 0.5) / n_units
+    right.hist(kept.mean(axis=1), bins=edges, color="C0", alpha=0.6, label="examples (measured)")
+    expected = [n_examples * comb(n_units, k) * keep**k * (1 - keep) ** (n_units - k) for k in counts]
+    right.plot(counts / n_units, expected, "C1.-", markersize=4, label="binomial: units kept independently")
+    right.axvline(
+        keep, color="k", linestyle="--", linewidth=1, label=f"expected fraction 1 − rate = {keep:g}"
+    )
+    right.set(
+        xlabel="fraction of units kept in one example", ylabel="number of examples", title="Kept per example"
+    )
+    spread = 5 * np.sqrt(keep * (1 - keep) / n_units) + 1 / n_units
+    right.set_xlim(max(0.0, keep - spread) - 0.5 / n_units, min(1.0, keep + spread) + 0.5 / n_units)
+    right.set_ylim(0, 1.45 * max(max(expected), *(patch.get_height() for patch in right.patches)))
+    right.legend(fontsize=7, loc="upper left")
+    figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_input_importance(
+    importances: Mapping[str, ArrayLike],
+    informative: ArrayLike | None = None,
+    threshold: float | None = None,
+    title: str = "How much each model uses each input",
+    log_scale: bool = True,
+) -> Figure:
+    """Draw, for each model, one bar per input giving its importance; one panel per model (chapter 03).
+
+    Args:
+        importances: per-input importances (for example from ``weights.input_importance``) by
+            panel title; every array is 1-D and they all have the same length.
+        informative: optional mask over the inputs, true where an input really matters; those bars
+            are drawn in red, the others in grey, and the legend tells the two kinds apart.
+        threshold: optional importance above which an input counts as selected, drawn as a dashed line.
+        title: the figure's title.
+        log_scale: a logarithmic importance axis shows both large weights and weights near zero.
+            On it, an importance of exactly 0 has no bar. If every importance is 0, the axis is linear.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for an empty mapping, arrays that are not 1-D,
+            differ in length or hold negative values, a mask of the wrong length, or a negative
+            ``threshold``.
+    """
+    if not isinstance(importances, Mapping) or not importances:
+        raise ValueError("importances must be a non-empty mapping of title -> per-input importance")
+    arrays = {label: float_array(values, f"importances[{label!r}]") for label, values in importances.items()}
+    lengths = {values.shape for values in arrays.values()}
+    if any(values.ndim != 1 for values in arrays.values()) or len(lengths) != 1:
+        raise ValueError(
+            f"importances must hold 1-D arrays of one common length, got shapes {sorted(lengths)}"
+        )
+    n_inputs = next(iter(arrays.values())).size
+    if informative is None:
+        mask = np.zeros(n_inputs, dtype=bool)
+    else:
+        mask = np.asarray(informative)
+        if mask.dtype != np.bool_ or mask.shape != (n_inputs,):
+            raise ValueError(
+                f"informative must be a boolean mask of {n_inputs} values, got {mask.dtype} {mask.shape}"
+            )
+    if any(np.any(values < 0) for values in arrays.values()):
+        raise ValueError("importances must not be negative")
+    line = None if threshold is None else non_negative_float(threshold, "threshold")
+    positive = np.concatenate([values[values > 0] for values in arrays.values()])
+    use_log = log_scale and positive.size > 0  # a log axis needs something above 0 to show
+    positions = np.arange(n_inputs)
+    figure, axes = plt.subplots(
+        len(arrays), 1, figsize=(7.0, 1.2 + 1.5 * len(arrays)), sharex=True, sharey=True, squeeze=False
+    )
+    for ax, (label, values) in zip(axes[:, 0], arrays.items(), strict=True):
+        other = "irrelevant input" if informative is not None else "input"
+        ax.bar(positions[~mask], values[~mask], color="C7", label=other)
+        if mask.any():
+            ax.bar(positions[mask], values[mask], color="C3", label="informative input")
+        if line is not None:
+            ax.axhline(line, color="k", linestyle="--", linewidth=1, label=f"threshold {line:g}")
+        if use_log:
+            ax.set_yscale("log")
+        ax.set(title=label, ylabel="importance")
+    if use_log:
+        shown = positive if line is None or line == 0 else np.append(positive, line)
+        axes[0, 0].set_ylim(shown.min() / 2, shown.max() * 30)  # room above the bars for the legend
+    axes[-1, 0].set_xlabel("input index")
+    axes[0, 0].legend(fontsize=7, loc="upper right", ncol=3)
+    figure.suptitle(title)
     figure.tight_layout()
     return figure

@@ -81,7 +81,7 @@ class TrainingLog:
 def kernel_norm(model: keras.Model) -> float:
     """Return the Euclidean norm of all kernel weights of ``model`` taken together (chapter 01)."""
     squares = [
-        float(np.sum(np.square(keras.ops.convert_to_numpy(variable))))
+        float(np.sum(np.square(variable.numpy())))
         for variable in built_model(model, "model").trainable_weights
         if variable.path.endswith("kernel")
     ]
@@ -130,6 +130,8 @@ def compile_model(
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
     one_of(task, "task", ("classification", "regression"))
     rate = non_negative_float(learning_rate, "learning_rate")
+    if rate == 0:
+        raise ValueError("learning_rate must be positive, got 0")
     if isinstance(optimizer, str):
         try:
             optimizer = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": rate}})
@@ -268,10 +270,14 @@ def sweep(
         TypeError/ValueError: naming the argument, for a non-callable ``build``, an empty or negative
             grid, or empty ``seeds``.
     """
-    if not callable(build):
+    if not callable(build) or isinstance(build, keras.Model):
         raise TypeError(
             f"build must be a function (strength, seed) -> keras.Model, got {type(build).__name__}"
         )
+    if not isinstance(strengths, Sequence) or isinstance(strengths, str):
+        raise TypeError(f"strengths must be a sequence of numbers, got {type(strengths).__name__}")
+    if not isinstance(seeds, Sequence) or isinstance(seeds, str):
+        raise TypeError(f"seeds must be a sequence of ints, got {type(seeds).__name__}")
     grid = tuple(non_negative_float(strength, "strengths[]") for strength in strengths)
     if not grid:
         raise ValueError("strengths must not be empty")

@@ -49,10 +49,10 @@ def kernels(model: keras.Model) -> dict[str, NDArray[np.float64]]:
         TypeError/ValueError: if ``model`` is not a built ``keras.Model``.
     """
     found = {}
-    for layer in built_model(model, "model").layers:
-        kernel = getattr(layer, "kernel", None)
-        if kernel is not None:
-            found[layer.name] = np.asarray(keras.ops.convert_to_numpy(kernel), dtype=np.float64)
+    for variable in built_model(model, "model").weights:  # in layer order, nested models included
+        parts = variable.path.split("/")
+        if parts[-1] == "kernel" and len(parts) > 1:
+            found[parts[-2]] = np.asarray(variable.numpy(), dtype=np.float64)
     return found
 
 

@@ -5,6 +5,8 @@
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # no display needed; must precede the first pyplot import
 
@@ -12,11 +14,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 import course_utils  # noqa: F401  (prepares TensorFlow before any test module uses it)
 from course_utils.training import TrainingLog
 
-# No example database: the tests must not write outside tests/ (a .hypothesis folder in the cwd).
+# Hypothesis keeps caches in a .hypothesis folder of the cwd; the tests write nothing in the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "course_utils-tests-hypothesis")
+# No example database (failing examples are printed, and reproduced by the seed Hypothesis shows).
 # No deadline: the first call into TensorFlow is slow, and timing is not what the tests check.
 settings.register_profile("course_utils", database=None, deadline=None, max_examples=60)
 settings.load_profile("course_utils")

@@ -20,7 +20,7 @@ def check_best_epoch(answer: int | None, log: TrainingLog) -> Feedback:
     if answer == best:
         return Feedback(True, "Right: after this epoch, more training only fits the training set better.")
     if not 1 <= answer <= log.epochs:
-        return Feedback(False, f"Epochs are counted from 1 to {log.epochs}.")
+        return Feedback(False, "That epoch does not exist in this run: use one of its epoch numbers.")
     if answer == log.best_epoch("data_loss"):
         return Feedback(False, "That is where the *training* loss is lowest. Look at the validation curve.")
     if answer == best - 1:
@@ -36,7 +36,7 @@ def check_gap_sign(answer: str | None) -> Feedback:
         raise TypeError(f"answer must be a string, got {type(answer).__name__}")
     choice = answer.strip().lower()
     if choice not in {"training", "validation"}:
-        return Feedback(False, "Answer with one word: 'training' or 'validation'.")
+        return Feedback(False, "Answer with one of the two words the exercise offers.")
     if choice == "validation":
         return Feedback(True, "Right: an overfitting model does better on what it has seen than on new data.")
     return Feedback(False, "Look at the two curves after the first few epochs: which one keeps falling?")
