@@ -42,6 +42,10 @@ def _fix_threads(threads: int) -> None:
 
 _fix_threads(THREADS)
 tf.config.experimental.enable_op_determinism()
+# TensorFlow's Python logger warns on stderr when a new model traces its train step again
+# ("N out of the last N calls ... triggered tf.function retracing"): expected when a lesson
+# trains several models, and noise for a learner. Errors still show.
+tf.get_logger().setLevel("ERROR")
 
 
 def seed_everything(seed: int) -> None:

@@ -95,3 +95,11 @@ def test_versions_names_the_libraries_the_numbers_depend_on():
     assert found["scikit-learn"] == sklearn.__version__
     assert found["matplotlib"] == matplotlib.__version__
     assert all(isinstance(version, str) and version for version in found.values())
+
+
+def test_tensorflow_python_warnings_are_silenced():
+    import logging
+
+    import tensorflow as tf
+
+    assert tf.get_logger().level == logging.ERROR
