@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+BUNDLE := _build/bundle/regularization-in-keras-notebooks.zip
+NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: book test install lint unit nbval nbval-twice site execute bench lock clean
+.PHONY: book test install lint unit nbval nbval-twice site bundle browser repository-url execute bench lock clean
 
 # Create the environment from the exact pins; redo it when a pin file changes.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -16,13 +18,28 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 install: $(STAMP)
 
+# axe-core, the accessibility checker the browser test injects into every page (exact pin in package-lock.json).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 ## make book: build the website into _build/html from the stored (tested) notebook outputs.
-book: $(STAMP)
+## The notebook bundle is built first: the site publishes it at its root (html_extra_path).
+book: $(STAMP) bundle
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "The site is built: open _build/html/index.html"
 
+## make bundle: the zip of every notebook, course_utils and the pinned requirements.
+bundle: $(STAMP)
+	$(BIN)/python tools/bundle.py $(BUNDLE)
+
+## make browser: visit every page of the built site in Chromium (external requests, console errors,
+## math, images, links, axe-core), and check page weights. Needs /usr/bin/chromium (see .ci/run).
+browser: book $(NODE_STAMP)
+	$(BIN)/pytest tests/site --confcutdir=tests/site  # not tests/conftest.py: no TensorFlow to import
+
 ## make test: every check CI runs.
-test: lint unit nbval book
+test: lint unit nbval book browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check course_utils tests tools
@@ -30,7 +47,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict
 
 unit: $(STAMP)
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests --ignore=tests/site
 
 # Strict nbval: every stored output of every notebook is compared (sanitized only as tests/sanitize.cfg says).
 nbval: $(STAMP)
@@ -42,6 +59,10 @@ nbval-twice: nbval
 ## make execute: re-run every notebook top to bottom in a fresh kernel and store its outputs.
 execute: $(STAMP)
 	$(BIN)/python tools/notebooks.py execute $(NOTEBOOKS)
+
+## make repository-url: point every notebook's install line at repository.url in _config.yml.
+repository-url: $(STAMP)
+	$(BIN)/python tools/repository.py sync $(NOTEBOOKS)
 
 ## make bench: time every notebook and its slowest cell, without changing the files.
 bench: $(STAMP)
