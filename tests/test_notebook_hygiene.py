@@ -63,3 +63,20 @@ class TestNotebook:
     def test_no_star_imports_or_path_hacks(self, path: Path) -> None:
         for cell in code_cells(path):
             assert not re.search(r"import \*|sys\.path", source(cell))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_course_utils_is_used_through_imported_names(path: Path) -> None:
+    # On Colab the first cell installs course_utils instead of importing it, so the bare name is
+    # unbound there: later cells must use the names the import cell brings in.
+    for cell in code_cells(path)[1:]:
+        assert not re.search(r"\bcourse_utils\.", source(cell)), source(cell)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_alt_text(path: Path) -> None:
+    for cell in code_cells(path):
+        has_image = any("image/png" in output.get("data", {}) for output in cell["outputs"])  # type: ignore[attr-defined]
+        if has_image:
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")  # type: ignore[attr-defined]
+            assert len(alt) > 20, f"a figure without alt text in {path.name}: {source(cell)[:80]}"
