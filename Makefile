@@ -50,11 +50,14 @@ unit: $(STAMP)
 	$(BIN)/pytest tests --ignore=tests/site
 
 # Strict nbval: every stored output of every notebook is compared (sanitized only as tests/sanitize.cfg says).
+# Two notebooks at a time (one per core; each kernel runs TensorFlow on one thread, so the outputs do
+# not depend on it); loadscope keeps every cell of a notebook in one kernel, in order.
+NBVAL := $(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -n 2 --dist loadscope
 nbval: $(STAMP)
-	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOKS)
+	$(NBVAL) $(NOTEBOOKS)
 
 nbval-twice: nbval
-	$(BIN)/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOKS)
+	$(NBVAL) $(NOTEBOOKS)
 
 ## make execute: re-run every notebook top to bottom in a fresh kernel and store its outputs.
 execute: $(STAMP)
