@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal, TypeAlias
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike, NDArray
 
 from course_utils._validation import float_array, non_negative_float, one_of, positive_int
@@ -15,7 +18,7 @@ from course_utils.training import METRICS, Sweep, TrainingLog
 
 plt.rcParams.update(
     {
-        "figure.dpi": 80,  # stored PNGs stay small; the site's pages stay light
+        "figure.dpi": 80,  # the display size; notebooks store each figure at twice this (see below)
         "figure.figsize": (7.0, 3.6),
         "axes.grid": True,
         "grid.alpha": 0.3,
@@ -25,53 +28,173 @@ plt.rcParams.update(
     }
 )
 
-_LABELS = {
-    "loss": "loss reported by Keras (data + penalty)",
-    "data_loss": "training loss (data only)",
-    "val_loss": "validation loss reported by Keras",
-    "val_data_loss": "validation loss (data only)",
-    "penalty": "penalty sum(model.losses)",
-    "weight_norm": "norm of all kernel weights",
-    "accuracy": "training accuracy",
-    "val_accuracy": "validation accuracy",
+
+def _store_figures_at_twice_the_display_size() -> None:
+    """In a notebook, save figures with twice the pixels and half-size display metadata ("retina").
+
+    They stay sharp on a high-DPI screen, in Jupyter and on the site (myst-nb passes the display
+    size on to the page).
+    """
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # plain Python: nothing to configure
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("retina")  # type: ignore[no-untyped-call]
+
+
+_store_figures_at_twice_the_display_size()
+
+LineStyle: TypeAlias = Literal["-", "--", ":", "-."]
+CurveSource: TypeAlias = "keras.callbacks.History | Mapping[str, Sequence[float]] | TrainingLog"
+Runs: TypeAlias = "Mapping[str, CurveSource | Sequence[CurveSource]]"
+
+#: How a metric is named in a legend, unless the caller names it.
+_METRIC_WORDS = {
+    "loss": "training loss (data + penalty)",
+    "data_loss": "training",
+    "val_loss": "validation loss (data + penalty)",
+    "val_data_loss": "validation",
+    "accuracy": "training",
+    "val_accuracy": "validation",
+    "penalty": "penalty",
+    "weight_norm": "kernel norm",
 }
 
 
+def _logged(source: object, where: str) -> dict[str, NDArray[np.float64]]:
+    """Return the per-epoch values a run logged, from a History, a dict of lists or a TrainingLog."""
+    if isinstance(source, keras.callbacks.History):
+        values: Mapping[str, Sequence[float]] = source.history
+    elif isinstance(source, TrainingLog):
+        values = {name: getattr(source, name) for name in METRICS if getattr(source, name).size}
+    elif isinstance(source, Mapping):
+        values = source
+    else:
+        raise TypeError(
+            f"{where} must be a keras History (or its .history dict), got {type(source).__name__}"
+        )
+    return {str(key): np.asarray(curve, dtype=np.float64) for key, curve in values.items()}
+
+
+def _runs(runs: object) -> dict[str, list[dict[str, NDArray[np.float64]]]]:
+    """Normalise ``runs`` to label -> list of logged dicts (one per seed)."""
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError("runs must be a non-empty mapping of label -> History (or a list of them)")
+    normal = {}
+    for label, value in runs.items():
+        if isinstance(value, Sequence) and not isinstance(value, str | Mapping):
+            if not value:
+                raise ValueError(f"runs[{label!r}] is an empty list")
+            normal[str(label)] = [_logged(item, f"runs[{label!r}][{i}]") for i, item in enumerate(value)]
+        else:
+            normal[str(label)] = [_logged(value, f"runs[{label!r}]")]
+    return normal
+
+
+def _panels(metrics: object) -> list[list[str]]:
+    if isinstance(metrics, str) or not isinstance(metrics, Sequence) or not metrics:
+        raise ValueError(f"metrics must be a list of metric names, or a list of such lists, got {metrics!r}")
+    if all(isinstance(metric, str) for metric in metrics):
+        return [list(metrics)]
+    panels = []
+    for panel in metrics:
+        if isinstance(panel, str) or not isinstance(panel, Sequence) or not panel:
+            raise ValueError(
+                f"metrics must be a list of metric names, or a list of such lists, got {metrics!r}"
+            )
+        panels.append([str(metric) for metric in panel])
+    return panels
+
+
 def plot_learning_curves(
-    logs: Mapping[str, TrainingLog],
-    metrics: Sequence[str] = ("data_loss", "val_data_loss"),
+    runs: Runs,
+    metrics: Sequence[str] | Sequence[Sequence[str]] = ("data_loss", "val_data_loss"),
     title: str = "Learning curves",
-    ylabel: str = "loss",
+    ylabel: str | Sequence[str] = "loss",
+    names: Mapping[str, str] | None = None,
+    mark_epoch: int | None = None,
 ) -> Figure:
-    """Plot one or two metrics per run against the epoch: the first solid, the second dashed (chapter 01).
+    """Plot logged metrics against the epoch, one colour per run and one line style per metric (chapter 01).
+
+    A run is a ``keras.callbacks.History`` (what ``fit`` returns), or a list of them, one per seed:
+    then the line is their mean and a band spans the lowest to the highest seed. Two legends, one
+    for the runs (colours) and one for the metrics (line styles), keep every entry short.
 
     Args:
-        logs: runs to draw, by the label of their legend entry.
-        metrics: one or two metrics, usually a training metric and its validation twin.
+        runs: the runs to draw, by label.
+        metrics: the metrics to draw, for example ``("data_loss", "val_data_loss")``; a list of such
+            lists draws one panel per inner list.
         title: the figure's title.
-        ylabel: the label of the y axis.
+        ylabel: the y label, or one per panel.
+        names: legend words for the metrics, by metric (default: "training", "validation", ...).
+        mark_epoch: if given, a dotted vertical line at this epoch, in every panel.
 
     Raises:
-        ValueError: if ``logs`` is empty, or ``metrics`` does not hold one or two known metrics.
-        TypeError: if a value of ``logs`` is not a TrainingLog.
+        TypeError/ValueError: naming the argument, for no runs, a run that is not a History, a
+            metric that a run did not log, or a wrong number of y labels.
     """
-    if not isinstance(logs, Mapping) or not logs:
-        raise ValueError("logs must be a non-empty mapping of label -> TrainingLog")
-    if not isinstance(metrics, Sequence) or isinstance(metrics, str) or len(metrics) not in (1, 2):
-        raise ValueError(f"metrics must hold one or two metric names, got {metrics!r}")
-    for metric in metrics:
-        one_of(metric, "metrics[]", METRICS)
-    for label, log in logs.items():
-        if not isinstance(log, TrainingLog):
-            raise TypeError(f"logs[{label!r}] must be a TrainingLog, got {type(log).__name__}")
-    figure, ax = plt.subplots()
-    for index, (label, log) in enumerate(logs.items()):
-        epochs = np.arange(1, log.epochs + 1)
-        for metric, style in zip(metrics, ("-", "--"), strict=False):
-            ax.plot(epochs, log.curve(metric), f"C{index}{style}", label=f"{label}: {_LABELS[metric]}")
-    ax.set(xlabel="epoch", ylabel=ylabel, title=title)
-    ax.legend(fontsize=8)
-    figure.tight_layout()
+    normal = _runs(runs)
+    panels = _panels(metrics)
+    labels = [ylabel] * len(panels) if isinstance(ylabel, str) else list(ylabel)
+    if len(labels) != len(panels):
+        raise ValueError(f"ylabel must be one label or one per panel ({len(panels)}), got {len(labels)}")
+    words = dict(_METRIC_WORDS) | dict(names or {})
+    if mark_epoch is not None:
+        positive_int(mark_epoch, "mark_epoch")
+    for label, seeds in normal.items():
+        for panel in panels:
+            for metric in panel:
+                for seed in seeds:
+                    if metric not in seed:
+                        known = ", ".join(sorted(seed))
+                        raise ValueError(f"runs[{label!r}] did not log {metric!r}; it logged: {known}")
+    styles: tuple[LineStyle, ...] = ("-", "--", ":", "-.")
+    figure, axes = plt.subplots(
+        1,
+        len(panels),
+        figsize=(7.0 if len(panels) == 1 else 9.0, 3.8),
+        squeeze=False,
+        layout="constrained",
+    )
+    for ax, panel, axis_label in zip(axes[0], panels, labels, strict=True):
+        for index, seeds in enumerate(normal.values()):
+            for metric, style in zip(panel, styles, strict=False):
+                length = min(len(seed[metric]) for seed in seeds)
+                table = np.vstack([seed[metric][:length] for seed in seeds])
+                epochs = np.arange(1, length + 1)
+                ax.plot(epochs, table.mean(axis=0), color=f"C{index}", linestyle=style)
+                if len(seeds) > 1:
+                    ax.fill_between(
+                        epochs, table.min(axis=0), table.max(axis=0), color=f"C{index}", alpha=0.15
+                    )
+        if mark_epoch is not None:
+            ax.axvline(mark_epoch, color="0.3", linestyle=":", linewidth=1)
+        ax.set(xlabel="epoch", ylabel=axis_label)
+    # One legend under the panels: a colour per run, then a line style per metric.
+    handles = [Line2D([], [], color=f"C{i}", linewidth=2) for i in range(len(normal))]
+    entries = list(normal)
+    if any(len(panel) > 1 for panel in panels):
+        for panel in panels:
+            for metric, style in zip(panel, styles, strict=False):
+                word = words.get(metric, metric)
+                if word not in entries:
+                    handles.append(Line2D([], [], color="0.3", linestyle=style))
+                    entries.append(word)
+    several = sorted({len(seeds) for seeds in normal.values()} - {1})
+    note = f"lines: mean of {several[-1]} seeds; bands: lowest to highest seed" if several else None
+    figure.legend(
+        handles,
+        entries,
+        loc="outside lower center",
+        ncols=min(len(entries), 5),
+        fontsize=8,
+        title=note,
+        title_fontsize=8,
+        frameon=False,
+    )
+    figure.suptitle(title)
     return figure
 
 
@@ -100,46 +223,66 @@ def plot_digits(x: NDArray[np.floating], y: NDArray[np.integer], count: int = 10
     return figure
 
 
-def plot_penalty_shapes(l1: float = 1.0, l2: float = 1.0, limit: float = 2.0) -> Figure:
-    """Draw the L1, L2 and L1+L2 penalties of one weight, and their (sub)gradients (chapter 02).
+def plot_penalty_shapes(l1: float = 0.3, l2: float = 0.2, limit: float = 2.0) -> Figure:
+    """Draw the L1 and L2 penalties of one weight, and the pull each puts on it (chapter 02).
+
+    Left: the penalties ``l1·|w|`` and ``l2·w²``. Right: the pull, minus the (sub)gradient, which is
+    the direction a gradient step moves the weight: ``-l1·sign(w)`` and ``-2·l2·w``. L1's pull jumps
+    at 0, where TensorFlow (like :func:`course_utils.penalties.penalty_gradient`) uses the subgradient
+    0; the figure draws the two sides apart and marks that value with a dot. The two strengths have
+    different units, so the defaults are not equal: they make the penalties equal at
+    ``|w| = l1 / l2`` = 1.5.
 
     Raises:
-        TypeError/ValueError: for a negative or non-finite ``l1``, ``l2`` or a non-positive ``limit``.
+        TypeError/ValueError: for a negative or non-finite ``l1`` or ``l2``, or a non-positive ``limit``.
     """
     l1 = non_negative_float(l1, "l1")
     l2 = non_negative_float(l2, "l2")
     if non_negative_float(limit, "limit") == 0:
         raise ValueError("limit must be positive, got 0")
     w = np.linspace(-limit, limit, 401)
-    shapes = {
-        f"L1: {l1:g}·|w|": (l1 * np.abs(w), penalty_gradient(w, l1=l1)),
-        f"L2: {l2:g}·w²": (l2 * w**2, penalty_gradient(w, l2=l2)),
-        "L1 + L2": (l1 * np.abs(w) + l2 * w**2, penalty_gradient(w, l1=l1, l2=l2)),
-    }
     figure, (left, right) = plt.subplots(1, 2, figsize=(8.0, 3.4))
-    for label, (penalty, gradient) in shapes.items():
-        left.plot(w, penalty, label=label)
-        right.plot(w, gradient, label=label)
+    left.plot(w, l1 * np.abs(w), "C0", label=f"L1: {l1:g}·|w|")
+    left.plot(w, l2 * w**2, "C1", label=f"L2: {l2:g}·w²")
+    negative, positive = w[w < 0], w[w > 0]
+    for side in (negative, positive):
+        right.plot(side, -penalty_gradient(side, l1=l1), "C0")
+    right.plot([0.0], -penalty_gradient(np.zeros(1), l1=l1), "o", color="C0", markersize=4)
+    right.plot(w, -penalty_gradient(w, l2=l2), "C1")
+    right.axhline(0, color="0.5", linewidth=0.8)
     left.set(xlabel="weight w", ylabel="penalty", title="Penalty of one weight")
-    right.set(xlabel="weight w", ylabel="d penalty / d w", title="Its (sub)gradient: the pull towards 0")
+    right.set(xlabel="weight w", ylabel="−d penalty / dw", title="The pull on it, towards 0")
     left.legend(fontsize=8)
-    right.legend(fontsize=8)
     figure.tight_layout()
     return figure
 
 
-_REGULARIZATION_MAP = {
-    "Weight penalties": ["L1 (lasso)", "L2 (ridge)", "L1 + L2 (elastic net)"],
-    "Noise during training": ["Dropout", "Gaussian noise", "Data augmentation"],
-    "Limits on training": ["Early stopping", "Weight decay (optimizer)", "Max-norm constraints"],
+#: The families of methods, and whether the course teaches each one (drawn in bold).
+_REGULARIZATION_MAP: dict[str, list[tuple[str, bool]]] = {
+    "Penalties on the weights": [
+        ("L1 (lasso)", True),
+        ("L2 (ridge)", True),
+        ("L1 + L2 (elastic net)", True),
+        ("Weight decay (optimizer)", False),
+    ],
+    "Noise during training": [("Dropout", True), ("Gaussian noise", False), ("Data augmentation", False)],
+    "Limits on model and training": [
+        ("Smaller model", True),
+        ("Early stopping", True),
+        ("Max-norm constraint", True),
+    ],
 }
 
 
 def plot_regularization_map() -> Figure:
-    """Draw a map of regularization methods for neural networks, grouped by how they act (chapter 01)."""
-    figure, ax = plt.subplots(figsize=(8.0, 3.4))
+    """Draw a map of regularization methods for neural networks, grouped by how they act (chapter 01).
+
+    Weight decay sits with the weight penalties: it shrinks the weights as an L2 penalty does, but
+    inside the optimizer's update instead of through the loss.
+    """
+    figure, ax = plt.subplots(figsize=(8.0, 3.8))
     ax.set_axis_off()
-    ax.set(xlim=(0, 3), ylim=(0, 4.3), title="Regularization methods for neural networks")
+    ax.set(xlim=(0, 3), ylim=(-0.5, 4.3), title="Regularization methods for neural networks")
     box = {"boxstyle": "round,pad=0.4", "linewidth": 1.0}
     ax.text(
         1.5,
@@ -162,19 +305,18 @@ def plot_regularization_map() -> Figure:
             fontsize=10,
             bbox={**box, "facecolor": f"C{column}", "alpha": 0.35},
         )
-        for row, method in enumerate(methods):
-            bold = column == 0 or method == "Dropout"
+        for row, (method, taught) in enumerate(methods):
             ax.text(
                 x,
-                2.3 - 0.7 * row,
+                2.35 - 0.7 * row,
                 method,
                 ha="center",
                 va="center",
                 fontsize=9,
-                fontweight="bold" if bold else "normal",
+                fontweight="bold" if taught else "normal",
                 bbox={**box, "facecolor": "white"},
             )
-    ax.text(1.5, 0.1, "bold: taught in this course", ha="center", fontsize=8, color="0.3")
+    ax.text(1.5, -0.45, "bold: taught in this course", ha="center", fontsize=8, color="0.3")
     return figure
 
 
@@ -212,38 +354,77 @@ def plot_weight_histograms(
 
 
 def plot_validation_curve(
-    result: Sweep,
-    metrics: Sequence[str] = ("data_loss", "val_data_loss"),
-    at: str = "final",
+    strengths: ArrayLike | Sweep,
+    values: Mapping[str, ArrayLike] | Sequence[str] = ("data_loss", "val_data_loss"),
     title: str = "Validation curve",
     xlabel: str = "penalty strength λ",
     ylabel: str = "data loss (no penalty)",
+    at: str = "final",
 ) -> Figure:
-    """Plot metrics against the penalty strength: mean over seeds, band from min to max (chapter 06).
+    """Plot scores against the penalty strength: every seed as a dot, the mean ± sd as a line (chapter 03).
 
-    The x axis is logarithmic but linear near 0 ("symlog"), so that λ = 0 appears on it.
+    Args:
+        strengths: the strengths tried, one per row of each table; 0 is allowed.
+        values: by legend label, a table of scores with one row per strength and one column per
+            seed (a 1-D array is one seed).
+        title: the figure's title.
+        xlabel: the x axis label.
+        ylabel: the y axis label.
+        at: only for a ``training.Sweep`` as ``strengths`` (chapter 06): ``"final"`` or ``"best"``.
+
+    The x axis is logarithmic, and linear near 0 ("symlog") when 0 is among the strengths, so that
+    λ = 0 appears on it.
 
     Raises:
-        TypeError/ValueError: for a result that is not a Sweep, or unknown metrics.
+        TypeError/ValueError: naming the argument, for strengths that are not finite numbers >= 0,
+            an empty mapping, or a table whose rows do not match the strengths.
     """
-    if not isinstance(result, Sweep):
-        raise TypeError(f"result must be a Sweep, got {type(result).__name__}")
-    if not isinstance(metrics, Sequence) or isinstance(metrics, str) or not metrics:
-        raise ValueError(f"metrics must be a non-empty sequence of metric names, got {metrics!r}")
-    for metric in metrics:
-        one_of(metric, "metrics[]", METRICS)
-    one_of(at, "at", ("final", "best"))
-    strengths = np.asarray(result.strengths)
+    if isinstance(strengths, Sweep):  # chapter 06's sweep object
+        sweep = strengths
+        if isinstance(values, Mapping | str) or not values:
+            raise ValueError(f"values must be metric names for a Sweep, got {values!r}")
+        one_of(at, "at", ("final", "best"))
+        tables = {
+            _METRIC_WORDS.get(m, m): sweep.values(m, at="final" if at == "final" else "best") for m in values
+        }
+        grid = np.asarray(sweep.strengths, dtype=np.float64)
+    else:
+        grid = float_array(strengths, "strengths")
+        if grid.ndim != 1 or np.any(grid < 0):
+            raise ValueError("strengths must be a 1-D list of numbers >= 0")
+        if not isinstance(values, Mapping) or not values:
+            raise ValueError("values must be a non-empty mapping of label -> table (strengths × seeds)")
+        tables = {}
+        for label, table in values.items():
+            array = float_array(table, f"values[{label!r}]")
+            array = array.reshape(-1, 1) if array.ndim == 1 else array
+            if array.ndim != 2 or array.shape[0] != grid.size:
+                raise ValueError(
+                    f"values[{label!r}] must have one row per strength ({grid.size}), got shape {array.shape}"
+                )
+            tables[str(label)] = array
     figure, ax = plt.subplots()
-    for index, metric in enumerate(metrics):
-        table = result.values(metric, at="final" if at == "final" else "best")
-        ax.plot(strengths, table.mean(axis=1), f"C{index}o-", label=_LABELS[metric])
-        if table.shape[1] > 1:
-            ax.fill_between(strengths, table.min(axis=1), table.max(axis=1), color=f"C{index}", alpha=0.2)
-    positive = strengths[strengths > 0]
-    if positive.size and strengths.min() == 0:
+    for index, (label, table) in enumerate(tables.items()):
+        mean = table.mean(axis=1)
+        sd = table.std(axis=1, ddof=1) if table.shape[1] > 1 else np.zeros_like(mean)
+        seeds = table.shape[1]
+        for column in range(seeds):
+            ax.plot(grid, table[:, column], ".", color=f"C{index}", alpha=0.35, markersize=5)
+        suffix = f" (mean ± sd of {seeds} seeds)" if seeds > 1 else ""
+        ax.errorbar(
+            grid,
+            mean,
+            yerr=sd,
+            color=f"C{index}",
+            marker="o",
+            markersize=4,
+            capsize=3,
+            label=f"{label}{suffix}",
+        )
+    positive = grid[grid > 0]
+    if positive.size and grid.min() == 0:
         ax.set_xscale("symlog", linthresh=float(positive.min()))
-    elif positive.size == strengths.size:
+    elif positive.size == grid.size:
         ax.set_xscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(fontsize=8)

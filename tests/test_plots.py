@@ -1,5 +1,6 @@
 """Tests of course_utils.plots: every function returns a titled, labelled Figure."""
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -14,20 +15,28 @@ from course_utils.plots import (
     plot_validation_curve,
     plot_weight_histograms,
 )
-from course_utils.training import METRICS, Sweep
+from course_utils.training import Sweep
 
 pytestmark = pytest.mark.usefixtures("close_figures")
 
 
+def history(**values):
+    """A keras History with the given per-epoch values, as fit returns it."""
+    result = keras.callbacks.History()
+    result.history = {key: list(curve) for key, curve in values.items()}
+    return result
+
+
 @pytest.fixture
-def logs(make_log):
+def runs():
     return {
-        "plain": make_log(
-            [1.0, 0.6, 0.8, 1.1], accuracy=[0.5, 0.7, 0.8, 0.9], val_accuracy=[0.4, 0.6, 0.6, 0.5]
+        "plain": history(
+            data_loss=[1.0, 0.5, 0.3, 0.2], val_data_loss=[1.0, 0.6, 0.8, 1.1], accuracy=[0.5, 0.7, 0.8, 0.9]
         ),
-        "L2": make_log(
-            [1.0, 0.7, 0.6, 0.65], accuracy=[0.5, 0.6, 0.7, 0.8], val_accuracy=[0.4, 0.5, 0.6, 0.6]
-        ),
+        "L2": [
+            history(data_loss=[1.1, 0.6, 0.4, 0.3], val_data_loss=[1.0, 0.7, 0.6, 0.65], accuracy=[0.5] * 4),
+            history(data_loss=[1.3, 0.8, 0.6, 0.5], val_data_loss=[1.2, 0.9, 0.8, 0.85], accuracy=[0.6] * 4),
+        ],
     }
 
 
@@ -40,72 +49,76 @@ def assert_labelled(ax):
 # --- plot_learning_curves ---------------------------------------------------------------------
 
 
-def test_learning_curves_draw_two_lines_per_run(logs):
-    figure = plot_learning_curves(logs, title="Two runs")
+def test_learning_curves_draw_a_colour_per_run_and_a_style_per_metric(runs):
+    figure = plot_learning_curves(runs, title="Two runs")
     assert isinstance(figure, Figure)
     (ax,) = figure.axes
-    assert_labelled(ax)
-    assert ax.get_title() == "Two runs"
-    assert ax.get_xlabel() == "epoch"
+    assert figure.get_suptitle() == "Two runs"
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
     lines = ax.get_lines()
-    assert len(lines) == 4
     assert [line.get_linestyle() for line in lines] == ["-", "--", "-", "--"]
     np.testing.assert_array_equal(lines[0].get_xdata(), [1, 2, 3, 4])
-    np.testing.assert_array_equal(lines[1].get_ydata(), logs["plain"].val_data_loss)
-    np.testing.assert_array_equal(lines[2].get_ydata(), logs["L2"].data_loss)
+    np.testing.assert_array_equal(lines[1].get_ydata(), runs["plain"].history["val_data_loss"])
+    np.testing.assert_allclose(lines[2].get_ydata(), [1.2, 0.7, 0.5, 0.4])  # the mean of two seeds
     assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert len(legend) == 4
-    assert legend[0].startswith("plain") and legend[3].startswith("L2")
+    assert len(ax.collections) == 2  # a band per metric for the run with two seeds, none for one
+    (legend,) = figure.legends
+    entries = [text.get_text() for text in legend.get_texts()]
+    assert entries == ["plain", "L2", "training", "validation"]  # each word once
+    assert "2 seeds" in legend.get_title().get_text()
 
 
-def test_learning_curves_of_one_metric(logs):
-    figure = plot_learning_curves(logs, metrics=("val_accuracy",), ylabel="accuracy")
-    (ax,) = figure.axes
-    assert_labelled(ax)
-    assert ax.get_ylabel() == "accuracy"
-    assert len(ax.get_lines()) == 2
-    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), logs["L2"].val_accuracy)
+def test_learning_curves_accept_the_history_dict_and_name_metrics(runs):
+    figure = plot_learning_curves(
+        {"plain": runs["plain"].history},
+        metrics=("data_loss", "val_data_loss"),
+        names={"data_loss": "fit", "val_data_loss": "held out"},
+    )
+    entries = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert entries == ["plain", "fit", "held out"]
+    assert not figure.legends[0].get_title().get_text()
 
 
-@pytest.mark.parametrize("metric", METRICS)
-def test_learning_curves_draw_every_metric(logs, metric):
-    figure = plot_learning_curves(logs, metrics=(metric,))
-    assert len(figure.axes[0].get_lines()) == 2
+def test_learning_curves_in_two_panels_with_a_mark(runs):
+    figure = plot_learning_curves(
+        runs,
+        metrics=[("data_loss", "val_data_loss"), ("accuracy",)],
+        ylabel=["loss", "accuracy"],
+        mark_epoch=2,
+    )
+    left, right = figure.axes
+    assert (left.get_ylabel(), right.get_ylabel()) == ("loss", "accuracy")
+    assert len(right.get_lines()) == 2 + 1  # two runs and the mark
+    mark = right.get_lines()[-1]
+    np.testing.assert_array_equal(mark.get_xdata(), [2, 2])
+
+
+def test_learning_curves_of_a_training_log(make_log):
+    figure = plot_learning_curves({"old": make_log([1.0, 0.5])})
+    np.testing.assert_array_equal(figure.axes[0].get_lines()[1].get_ydata(), [1.0, 0.5])
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "name"),
     [
-        ({"logs": {}}, ValueError, "logs"),
-        ({"logs": []}, ValueError, "logs"),
-        ({"logs": None}, ValueError, "logs"),
+        ({"runs": {}}, ValueError, "runs"),
+        ({"runs": []}, ValueError, "runs"),
+        ({"runs": None}, ValueError, "runs"),
+        ({"runs": {"a": []}}, ValueError, "runs"),
+        ({"runs": {"a": 3}}, TypeError, "runs"),
+        ({"runs": {"a": [history(data_loss=[1]), "x"]}}, TypeError, r"runs\['a'\]\[1\]"),
         ({"metrics": ()}, ValueError, "metrics"),
-        ({"metrics": ("loss", "val_loss", "penalty")}, ValueError, "metrics"),
         ({"metrics": "loss"}, ValueError, "metrics"),
-        ({"metrics": ("loss", "val_mse")}, ValueError, "metrics"),
+        ({"metrics": [("loss",), ()]}, ValueError, "metrics"),
+        ({"metrics": ("val_mse",)}, ValueError, "val_mse"),
+        ({"ylabel": ["a", "b"]}, ValueError, "ylabel"),
+        ({"mark_epoch": 0}, ValueError, "mark_epoch"),
     ],
 )
-def test_learning_curves_reject_bad_arguments_by_name(logs, kwargs, error, name):
-    arguments = {"logs": logs} | kwargs
+def test_learning_curves_reject_bad_arguments_by_name(runs, kwargs, error, name):
+    arguments = {"runs": runs} | kwargs
     with pytest.raises(error, match=name):
         plot_learning_curves(**arguments)
-
-
-def test_learning_curves_reject_a_value_that_is_not_a_log(logs):
-    with pytest.raises(TypeError, match="logs"):
-        plot_learning_curves({**logs, "bad": [1.0, 0.5]})
-
-
-def test_learning_curves_refuse_accuracy_of_a_run_without_it(make_log):
-    with pytest.raises(ValueError, match="metric"):
-        plot_learning_curves({"regression": make_log([1.0, 0.5])}, metrics=("accuracy",))
-
-
-@pytest.mark.parametrize("bad", [None, 2])
-def test_learning_curves_name_metrics_without_a_length(logs, bad):
-    with pytest.raises((TypeError, ValueError), match="metrics"):
-        plot_learning_curves(logs, metrics=bad)
 
 
 # --- plot_digits -----------------------------------------------------------------------------
@@ -166,22 +179,22 @@ def test_digits_reject_a_missing_y_by_name(digits):
 # --- plot_penalty_shapes ----------------------------------------------------------------------
 
 
-def test_penalty_shapes_draw_penalties_and_gradients():
+def test_penalty_shapes_draw_penalties_and_their_pull():
     figure = plot_penalty_shapes(l1=0.5, l2=2.0, limit=1.0)
     assert isinstance(figure, Figure)
     left, right = figure.axes
     for ax in (left, right):
         assert_labelled(ax)
-        assert len(ax.get_lines()) == 3
-    w = left.get_lines()[0].get_xdata()
+    l1_line, l2_line = left.get_lines()
+    w = l1_line.get_xdata()
     assert (w.min(), w.max()) == (-1.0, 1.0)
-    l1_line, l2_line, both_line = (line.get_ydata() for line in left.get_lines())
-    np.testing.assert_allclose(l1_line, 0.5 * np.abs(w))
-    np.testing.assert_allclose(l2_line, 2.0 * w**2)  # no factor 1/2
-    np.testing.assert_allclose(both_line, 0.5 * np.abs(w) + 2.0 * w**2)
-    l1_gradient = right.get_lines()[0].get_ydata()
-    assert l1_gradient[np.flatnonzero(w == 0)[0]] == 0.0  # the subgradient at 0
-    np.testing.assert_allclose(right.get_lines()[1].get_ydata(), 4.0 * w)
+    np.testing.assert_allclose(l1_line.get_ydata(), 0.5 * np.abs(w))
+    np.testing.assert_allclose(l2_line.get_ydata(), 2.0 * w**2)  # no factor 1/2
+    negative, positive, at_zero, l2_pull, _zero_line = right.get_lines()
+    assert np.all(negative.get_xdata() < 0) and np.all(negative.get_ydata() == 0.5)  # pulled up, to 0
+    assert np.all(positive.get_xdata() > 0) and np.all(positive.get_ydata() == -0.5)
+    np.testing.assert_array_equal(at_zero.get_xydata(), [[0.0, 0.0]])  # the subgradient at 0
+    np.testing.assert_allclose(l2_pull.get_ydata(), -4.0 * l2_pull.get_xdata())  # minus 2·l2·w
 
 
 @pytest.mark.parametrize(
@@ -213,9 +226,10 @@ def test_regularization_map_is_a_titled_diagram():
     assert ax.get_title() == "Regularization methods for neural networks"
     assert not ax.axison  # a diagram: no axes, hence no axis labels
     texts = {text.get_text() for text in ax.texts}
-    assert {"Weight penalties", "Dropout", "Early stopping", "L2 (ridge)"} <= texts
+    assert {"Penalties on the weights", "Dropout", "Early stopping", "L2 (ridge)", "Smaller model"} <= texts
     bold = {text.get_text() for text in ax.texts if text.get_fontweight() == "bold"}
-    assert {"L1 (lasso)", "L2 (ridge)", "L1 + L2 (elastic net)", "Dropout"} == bold
+    assert {"L1 (lasso)", "L2 (ridge)", "Dropout", "Early stopping"} <= bold
+    assert "Weight decay (optimizer)" in texts - bold
 
 
 # --- plot_weight_histograms -------------------------------------------------------------------
@@ -263,86 +277,77 @@ def test_weight_histograms_reject_bad_arguments_by_name(kwargs, error, name):
 
 # --- plot_validation_curve --------------------------------------------------------------------
 
-
-@pytest.fixture
-def hand_sweep(make_log):
-    strengths, seeds = (0.0, 0.001, 0.01, 0.1), (0, 1)
-    logs = {
-        (strength, seed): make_log([1.0, 0.5 + strength + 0.01 * seed, 0.6 + strength])
-        for strength in strengths
-        for seed in seeds
-    }
-    return Sweep(strengths, seeds, logs)
+STRENGTHS = [0.0, 0.001, 0.01, 0.1]
+TABLE = np.array([[0.5, 0.6, 0.7], [0.4, 0.45, 0.5], [0.3, 0.5, 0.4], [0.9, 1.0, 1.1]])
 
 
-def test_validation_curve_plots_the_mean_over_seeds_with_a_band(hand_sweep):
-    figure = plot_validation_curve(hand_sweep, title="λ sweep")
+def test_validation_curve_shows_every_seed_and_the_mean_with_sd():
+    figure = plot_validation_curve(STRENGTHS, {"validation": TABLE}, title="λ sweep")
     assert isinstance(figure, Figure)
     (ax,) = figure.axes
     assert_labelled(ax)
     assert ax.get_title() == "λ sweep"
     assert ax.get_xscale() == "symlog"  # λ = 0 must stay on a logarithmic axis
-    lines = ax.get_lines()
-    assert len(lines) == 2
-    np.testing.assert_allclose(lines[1].get_xdata(), hand_sweep.strengths)
-    np.testing.assert_allclose(lines[1].get_ydata(), hand_sweep.values("val_data_loss").mean(axis=1))
-    assert len(ax.collections) == 2  # one min-max band per metric (two seeds)
+    dots = [line for line in ax.get_lines() if line.get_marker() == "."]
+    assert len(dots) == 3  # one set of dots per seed
+    (bars,) = ax.containers
+    mean_line = bars.lines[0]
+    np.testing.assert_allclose(mean_line.get_ydata(), TABLE.mean(axis=1))
+    (legend,) = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "3 seeds" in legend
 
 
-def test_validation_curve_at_best_and_without_zero(make_log):
-    strengths = (0.01, 0.1)
-    result = Sweep(strengths, (0,), {(s, 0): make_log([1.0, 0.2 + s, 0.9]) for s in strengths})
-    figure = plot_validation_curve(result, metrics=("val_data_loss",), at="best")
+def test_validation_curve_of_one_seed_and_no_zero():
+    figure = plot_validation_curve([0.01, 0.1], {"val": [0.2, 0.3]})
     (ax,) = figure.axes
     assert ax.get_xscale() == "log"
-    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [0.21, 0.3])
-    assert len(ax.collections) == 0  # one seed: no band
+    assert "seeds" not in ax.get_legend().get_texts()[0].get_text()
+
+
+def test_validation_curve_of_a_sweep(make_log):
+    strengths = (0.0, 0.1)
+    result = Sweep(strengths, (0,), {(s, 0): make_log([1.0, 0.2 + s, 0.9]) for s in strengths})
+    figure = plot_validation_curve(result, ("val_data_loss",), at="best")
+    np.testing.assert_allclose(figure.axes[0].containers[0].lines[0].get_ydata(), [0.2, 0.3])
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "error", "name"),
+    ("args", "error", "name"),
     [
-        ({"result": None}, TypeError, "result"),
-        ({"result": {"logs": {}}}, TypeError, "result"),
-        ({"metrics": ()}, ValueError, "metrics"),
-        ({"metrics": "val_loss"}, ValueError, "metrics"),
-        ({"metrics": ("val_mse",)}, ValueError, "metrics"),
+        ((None, {"v": TABLE}), TypeError, "strengths"),
+        (([0.1, -1.0, 2, 3], {"v": TABLE}), ValueError, "strengths"),
+        ((STRENGTHS, {}), ValueError, "values"),
+        ((STRENGTHS, {"v": TABLE[:2]}), ValueError, r"values\['v'\]"),
+        ((STRENGTHS, {"v": "abc"}), TypeError, r"values\['v'\]"),
     ],
 )
-def test_validation_curve_rejects_bad_arguments_by_name(hand_sweep, kwargs, error, name):
-    arguments = {"result": hand_sweep} | kwargs
+def test_validation_curve_rejects_bad_arguments_by_name(args, error, name):
     with pytest.raises(error, match=name):
-        plot_validation_curve(**arguments)
-
-
-@pytest.mark.parametrize("at", ["bset", "last"])
-def test_validation_curve_rejects_an_unknown_at(hand_sweep, at):
-    with pytest.raises(ValueError, match="at"):
-        plot_validation_curve(hand_sweep, at=at)
+        plot_validation_curve(*args)
 
 
 # --- all of them ----------------------------------------------------------------------------------
 
 
-def test_every_function_returns_a_new_figure(logs, digits, hand_sweep):
+def test_every_function_returns_a_new_figure(runs, digits):
     figures = [
-        plot_learning_curves(logs),
+        plot_learning_curves(runs),
         plot_digits(digits.x_train, digits.y_train),
         plot_penalty_shapes(),
         plot_regularization_map(),
         plot_weight_histograms({"w": np.ones(3)}),
-        plot_validation_curve(hand_sweep),
+        plot_validation_curve(STRENGTHS, {"v": TABLE}),
     ]
     assert len({id(figure) for figure in figures}) == len(figures)
     assert len(plt.get_fignums()) == len(figures)
 
 
-@pytest.mark.parametrize("case", ["learning-curves-bad-log", "validation-curve-bad-metric"])
-def test_a_rejected_argument_leaves_no_figure_open(logs, hand_sweep, case):
+@pytest.mark.parametrize("case", ["learning-curves-bad-run", "validation-curve-bad-table"])
+def test_a_rejected_argument_leaves_no_figure_open(runs, case):
     before = len(plt.get_fignums())
     with pytest.raises((TypeError, ValueError)):
-        if case == "learning-curves-bad-log":
-            plot_learning_curves({**logs, "bad": "not a log"})
+        if case == "learning-curves-bad-run":
+            plot_learning_curves({**runs, "bad": "not a history"})
         else:
-            plot_validation_curve(hand_sweep, metrics=("val_data_loss", "val_mse"))
+            plot_validation_curve(STRENGTHS, {"v": TABLE[:1]})
     assert len(plt.get_fignums()) == before
