@@ -44,6 +44,8 @@ test: lint unit nbval book browser
 lint: $(STAMP)
 	$(BIN)/ruff check course_utils tests tools
 	$(BIN)/ruff format --check course_utils tests tools
+	$(BIN)/ruff check book  # the notebooks, with book/ruff.toml: lines within 79 characters
+	$(BIN)/ruff format --check book
 	$(BIN)/mypy --strict
 
 unit: $(STAMP)

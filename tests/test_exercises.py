@@ -89,7 +89,8 @@ class Case:
     secrets: list = field(default_factory=list)  # regexes that must not match a wrong answer's message
 
 
-CASES = {
+# Chapter 01's checkers.
+CH01_CASES = {
     "ch01.check_best_epoch": Case(
         call=lambda answer, log: ch01.check_best_epoch(answer, log),
         right=[BEST_EPOCH, np.int64(BEST_EPOCH)],
@@ -104,6 +105,11 @@ CASES = {
         wrong_type=[1, True, ["validation"], b"validation"],
         secrets=[r"(?i)validation"],
     ),
+}
+
+
+# Chapter 02's checkers.
+CH02_CASES = {
     "ch02.check_l1l2_function": Case(
         call=lambda answer, log: ch02.check_l1l2_function(answer),
         right=[right_l1l2, right_l1l2_with_keras, RightL1L2InFloat64()],
@@ -118,6 +124,9 @@ CASES = {
         secrets=[r"0[.,]04\b", r"1\s*/\s*25", r"\b25\b", r"4e-0?2"],
     ),
 }
+
+
+CASES = CH01_CASES | CH02_CASES
 checker_ids = list(CASES)
 
 

@@ -4,8 +4,17 @@
     python tools/notebooks.py bench [--json FILE] book/*.ipynb
 
 `execute` runs each notebook top to bottom in a fresh kernel of this environment and stores the
-outputs, with execution counts 1..n and without timing metadata. `bench` does the same on a copy
-and prints how long each notebook and its slowest cell took, against the course's budgets.
+outputs, with execution counts 1..n and without timing metadata. It also collapses the solutions
+(see `hide_solutions`). `bench` does the same on a copy and prints how long each notebook and its
+slowest cell took, against the course's budgets.
+
+Solutions: every notebook ends with a section headed exactly `## Solutions`, which holds the
+solution of each exercise between sphinx-exercise's `solution-start` and `solution-end` cells. On
+the site each solution is a closed dropdown. In Jupyter the section starts collapsed: JupyterLab
+(and Notebook 7) honour `jp-MarkdownHeadingCollapsed` on the heading cell, Colab honours the
+notebook's `colab.collapsed_sections` list of heading cell ids, and every solution cell carries
+`jupyter.source_hidden` (and `outputs_hidden`) as well, so that it stays folded when the heading is
+opened.
 """
 
 from __future__ import annotations
@@ -17,12 +26,76 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
 
-NOTEBOOK_BUDGET_S = 25.0
+NOTEBOOK_BUDGET_S = 30.0
 CELL_BUDGET_S = 10.0
+SOLUTIONS_HEADING = "## Solutions"
+SOLUTIONS_ID = "solutions"
+
+
+def text(cell: Any) -> str:
+    """Return a cell's source as one string."""
+    source = cell["source"]
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def solution_cells(notebook: Any) -> list[int]:
+    """Return the indices of the cells from each `solution-start` cell to its `solution-end` cell."""
+    found: list[int] = []
+    inside = False
+    for index, cell in enumerate(notebook["cells"]):
+        source = text(cell)
+        starts = "{solution-start}" in source
+        if starts and inside:
+            raise ValueError(f"cell {index}: a solution-start inside an open solution")
+        inside = inside or starts
+        if inside:
+            found.append(index)
+        if "{solution-end}" in source:
+            if not inside:
+                raise ValueError(f"cell {index}: a solution-end without a solution-start")
+            inside = False
+    if inside:
+        raise ValueError("a solution-start is never closed by a solution-end")
+    return found
+
+
+def solutions_heading(notebook: Any) -> int | None:
+    """Return the index of the `## Solutions` heading cell, or None."""
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] == "markdown" and text(cell).strip() == SOLUTIONS_HEADING:
+            return index
+    return None
+
+
+def hide_solutions(notebook: Any) -> None:
+    """Collapse the `## Solutions` section and every solution cell, in JupyterLab and in Colab.
+
+    Raises:
+        ValueError: if the notebook has solutions but no `## Solutions` heading before them.
+    """
+    cells = solution_cells(notebook)
+    heading = solutions_heading(notebook)
+    if not cells:
+        return
+    if heading is None or heading > cells[0]:
+        raise ValueError(f"the solutions must follow a markdown cell that is exactly {SOLUTIONS_HEADING!r}")
+    head = notebook["cells"][heading]
+    head["id"] = SOLUTIONS_ID
+    head["metadata"]["jp-MarkdownHeadingCollapsed"] = True
+    head["metadata"]["id"] = SOLUTIONS_ID  # Colab names cells by metadata.id
+    colab = notebook["metadata"].setdefault("colab", {})
+    colab["collapsed_sections"] = [SOLUTIONS_ID]
+    for index in cells:
+        cell = notebook["cells"][index]
+        hidden = cell["metadata"].setdefault("jupyter", {})
+        hidden["source_hidden"] = True
+        if cell["cell_type"] == "code":
+            hidden["outputs_hidden"] = True
 
 
 def run(path: Path) -> tuple[nbformat.NotebookNode, float, list[float]]:
@@ -66,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.notebooks:
         notebook, elapsed, cell_times = run(path)
         if args.command == "execute":
+            hide_solutions(notebook)
             nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
         slowest = max(cell_times, default=0.0)
         total += elapsed
