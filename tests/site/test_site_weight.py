@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
@@ -11,20 +12,26 @@ from PIL import Image
 from site_crawl import SITE, site_pages
 
 MAX_PAGE_BYTES = 1_000_000  # a page's HTML plus its own images (not the theme's shared assets)
-DPI_RANGE = (50.0, 150.0)  # what matplotlib recorded in the PNG (course_utils.plots uses 80)
-MAX_PIXELS = 1600  # per side: a figure of a page's width at a screen's resolution
+SHARPNESS = (1.9, 2.1)  # a figure's pixels per displayed pixel: sharp on a high-DPI ("2x") screen
+MAX_PIXELS = 2000  # per side: a figure of a page's width at twice a screen's resolution
 
 
 class ImageSources(HTMLParser):
-    """Collect the src of every <img> of a page."""
+    """Collect the src of every <img> of a page, and the width it is displayed at (if given)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.sources: list[str] = []
+        self.widths: dict[str, str | None] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "img":
-            self.sources.extend(value for name, value in attrs if name == "src" and value)
+            found = dict(attrs)
+            if found.get("src"):
+                self.sources.append(str(found["src"]))
+                # docutils writes a display size as style="width: 631px; height: 263px;"
+                size = re.search(r"(?<![-\w])width:\s*([\d.]+)px", found.get("style") or "")
+                self.widths[str(found["src"])] = found.get("width") or (size.group(1) if size else None)
 
 
 def own_images(page: Path) -> set[Path]:
@@ -56,18 +63,27 @@ def test_no_page_is_heavier_than_1_mb(site_summary: dict[str, object]) -> None:
     assert {page: w for page, w in weights.items() if w > MAX_PAGE_BYTES} == {}
 
 
-def figures() -> list[Path]:
-    return sorted(p for p in (SITE / "_images").glob("*") if p.is_file()) if SITE.is_dir() else []
+def figures() -> list[tuple[str, Path, str | None]]:
+    """Every figure of the chapters: (page, image file, the width the page displays it at)."""
+    found = []
+    for page in site_pages():
+        parser = ImageSources()
+        parser.feed((SITE / page).read_text(encoding="utf-8"))
+        for src, width in parser.widths.items():
+            if "_images/" in src and not src.startswith(("http:", "https:", "data:")):
+                found.append((page, (SITE / page).parent / unquote(urldefrag(src)[0]), width))
+    return found
 
 
-@pytest.mark.parametrize("figure", figures(), ids=lambda p: p.name[:16])
-def test_figures_are_saved_at_a_sensible_resolution(figure: Path) -> None:
-    with Image.open(figure) as image:
-        width, height = image.size
-        dpi = image.info.get("dpi")
-    assert max(width, height) <= MAX_PIXELS
-    if dpi is not None:  # matplotlib records it in every PNG it writes
-        assert DPI_RANGE[0] <= float(dpi[0]) <= DPI_RANGE[1]
+@pytest.mark.parametrize("figure", figures(), ids=lambda f: f"{f[0]}:{f[1].name[:12]}")
+def test_figures_are_sharp_on_a_high_dpi_screen(figure: tuple[str, Path, str | None]) -> None:
+    page, path, width = figure
+    assert width is not None, f"{page}: a figure without a display width (is it saved as 'retina'?)"
+    with Image.open(path) as image:
+        pixels = image.size
+    assert max(pixels) <= MAX_PIXELS
+    ratio = pixels[0] / float(width)
+    assert SHARPNESS[0] <= ratio <= SHARPNESS[1], f"{page}: {pixels[0]} px shown at {width} px"
 
 
 def test_the_site_has_figures() -> None:
