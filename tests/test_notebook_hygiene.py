@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (ROOT / "book").glob("*.ipynb"))
-TOC = (ROOT / "_toc.yml").read_text()
-MACHINE_PATH = re.compile(r"(/(tmp|root|home|work|Users|usr/local)/|[A-Z]:\\\\)")
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+TOC_FILES = [TOC["root"], *(entry["file"] for entry in TOC["chapters"])]
+# A path of the machine that ran a notebook, in its code or its text outputs (not in base64 images,
+# where such letters occur by chance): home and temporary folders, Colab's and system folders,
+# and Windows drives.
+MACHINE_PATH = re.compile(r"(/(tmp|root|home|work|Users|usr/local|content|opt|var|mnt)/|\b[A-Z]:\\)")
+# An install that would run at the top level of a cell, whatever its spelling.
+INSTALL = re.compile(
+    r"^\s*(%%bash|%%sh|%conda\b|%mamba\b|[!%]\s*pip3?\b|!\s*\S*python3?\s+-m\s+pip\b"
+    r"|!\s*\{sys\.executable\}\s+-m\s+pip\b|!\s*(conda|mamba|apt|apt-get)\b)"
+)
+# The first code cell: a Colab-only install, then imports only, course_utils first.
+FIRST_CELL = re.compile(
+    r"try:\n    import course_utils  # [^\n]*\n"
+    r"except ModuleNotFoundError:\n"
+    r"    %pip install --quiet \"course_utils @ git\+[^\n\"]+@main\"\n\n"
+    r"from course_utils import [^\n]+\n"
+)
 
 
 def code_cells(path: Path) -> list[dict[str, object]]:
@@ -24,22 +42,65 @@ def source(cell: dict[str, object]) -> str:
     return "".join(text) if isinstance(text, list) else str(text)
 
 
+def text_outputs(cell: dict[str, object]) -> str:
+    """Everything a cell printed or showed as text (streams, reprs, HTML), not its images."""
+    shown = []
+    for output in cell.get("outputs", []):  # type: ignore[attr-defined]
+        shown.append(output.get("text", ""))
+        for mime, value in output.get("data", {}).items():
+            if mime.startswith("text/"):
+                shown.append(value)
+        shown.append("\n".join(output.get("traceback", [])))
+    return "\n".join("".join(part) if isinstance(part, list) else str(part) for part in shown)
+
+
 def test_there_are_notebooks() -> None:
     assert NOTEBOOKS, "book/ holds no notebook"
 
 
 def test_every_toc_entry_exists() -> None:
-    for entry in re.findall(r"file:\s*(\S+)", TOC):
+    for entry in TOC_FILES:
         assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".md", ".ipynb")), entry
+
+
+def test_the_machine_path_pattern_finds_what_it_names() -> None:
+    for path in ["/tmp/x", "/content/drive", "/opt/conda/lib", "/var/folders/a", "/mnt/data", "C:\\Users"]:
+        assert MACHINE_PATH.search(path), path
+    for clean in ["book/01_overfitting.ipynb", "a/b", "https://example.org/docs/"]:
+        assert not MACHINE_PATH.search(clean), clean
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "!pip install x",
+        "%pip install x",
+        "! pip3 install x",
+        "!python -m pip install x",
+        "!python3 -m pip install x",
+        "!{sys.executable} -m pip install x",
+        "%conda install x",
+        "%%bash",
+        "!apt-get install y",
+    ],
+)
+def test_the_install_pattern_catches_every_spelling(line: str) -> None:
+    assert INSTALL.match(line)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 class TestNotebook:
     def test_listed_in_toc(self, path: Path) -> None:
-        assert f"book/{path.stem}" in TOC
+        assert f"book/{path.stem}" in TOC_FILES
 
-    def test_imports_course_utils(self, path: Path) -> None:
-        assert any(re.search(r"^\s*(from|import) course_utils", source(c), re.M) for c in code_cells(path))
+    def test_first_cell_installs_on_colab_only_and_imports_course_utils_first(self, path: Path) -> None:
+        first = source(code_cells(path)[0])
+        assert FIRST_CELL.match(first), f"{path.name}: the first cell does not follow the pattern"
+        rest = first[FIRST_CELL.match(first).end() :]  # type: ignore[union-attr]
+        tree = ast.parse(rest)
+        assert all(isinstance(node, ast.Import | ast.ImportFrom) for node in tree.body), (
+            f"{path.name}: the first cell holds only imports"
+        )
 
     def test_executed_top_to_bottom(self, path: Path) -> None:
         counts = [c["execution_count"] for c in code_cells(path) if source(c).strip()]
@@ -52,12 +113,14 @@ class TestNotebook:
                 assert output.get("name") != "stderr", source(cell)
 
     def test_no_machine_paths(self, path: Path) -> None:
-        assert not MACHINE_PATH.search(path.read_text())
+        for cell in json.loads(path.read_text())["cells"]:
+            found = MACHINE_PATH.search(source(cell) + "\n" + text_outputs(cell))
+            assert not found, f"{path.name}: a machine path {found.group(0)!r} in {source(cell)[:60]!r}"
 
-    def test_no_unconditional_pip(self, path: Path) -> None:
-        for cell in code_cells(path):
+    def test_no_unconditional_install(self, path: Path) -> None:
+        for index, cell in enumerate(code_cells(path)):
             for line in source(cell).splitlines():
-                if re.match(r"^[!%]\s*pip\b", line):  # at the top level: it would always run
+                if INSTALL.match(line) and not (index == 0 and line.startswith("    %pip install")):
                     pytest.fail(f"unconditional install in {path.name}: {line}")
 
     def test_no_star_imports_or_path_hacks(self, path: Path) -> None:
@@ -76,7 +139,11 @@ def test_course_utils_is_used_through_imported_names(path: Path) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_figure_has_alt_text(path: Path) -> None:
     for cell in code_cells(path):
-        has_image = any("image/png" in output.get("data", {}) for output in cell["outputs"])  # type: ignore[attr-defined]
+        has_image = any(
+            mime.startswith("image/")
+            for output in cell["outputs"]  # type: ignore[attr-defined]
+            for mime in output.get("data", {})
+        )
         if has_image:
             alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")  # type: ignore[attr-defined]
             assert len(alt) > 20, f"a figure without alt text in {path.name}: {source(cell)[:80]}"
