@@ -131,7 +131,12 @@ START_CHECKS = f"""() => {{
     return {{found, axe: axeViolations}};
   }});
 }}"""
-COLLECT_CHECKS = "() => window.__siteCheck"
+# A page whose MathJax or axe never finishes must fail its checks, not hang the run.
+CHECKS_TIMEOUT_MS = 60_000
+COLLECT_CHECKS = f"""() => Promise.race([
+  window.__siteCheck,
+  new Promise((resolve) => setTimeout(() => resolve({{timed_out: true}}), {CHECKS_TIMEOUT_MS})),
+])"""
 
 
 def open_page(page: Page, crawl: Crawl, path: str) -> PageVisit:
@@ -185,6 +190,9 @@ def collect(page: Page, record: PageVisit) -> None:
     if record.redirected:
         return
     result = page.evaluate(COLLECT_CHECKS)
+    if result.get("timed_out"):
+        record.page_errors.append(f"MathJax or axe did not finish within {CHECKS_TIMEOUT_MS / 1000:g} s")
+        return
     found = result["found"]
     if found.get("mathjax_missing"):
         record.page_errors.append("the page has math but MathJax did not load")
