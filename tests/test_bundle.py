@@ -108,3 +108,74 @@ def test_a_notebook_runs_from_the_unzipped_bundle(bundle: Path, monkeypatch: pyt
     stored = [o for c in json.loads(path.read_text())["cells"] for o in c.get("outputs", [])]
     figures = ["image/png" in o.get("data", {}) for o in outputs]
     assert sum(figures) == sum("image/png" in o.get("data", {}) for o in stored)  # same figures drawn
+
+
+# --- the tool's parts ---------------------------------------------------------------------------
+
+
+def load_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bundle_tool", ROOT / "tools" / "bundle.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TOOL = load_tool()
+
+
+def test_requirements_keep_extras_and_markers(tmp_path: Path) -> None:
+    listing = tmp_path / "requirements.txt"
+    listing.write_text(
+        "# a comment\n-c constraints.txt\nnumpy\njupyterlab[extra] ; python_version >= '3.11'  # why\n.\n"
+    )
+    found = TOOL.requirements(listing)
+    assert [r.name for r in found] == ["numpy", "jupyterlab"]
+    assert found[1].extras == {"extra"} and str(found[1].marker) == 'python_version >= "3.11"'
+
+
+def test_a_requirement_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
+    listing = tmp_path / "requirements.txt"
+    listing.write_text("numpy\n=== not a requirement\n")
+    with pytest.raises(ValueError, match="cannot read the requirement"):
+        TOOL.requirements(listing)
+
+
+def test_pins_carry_the_locked_version_extras_and_marker(tmp_path: Path) -> None:
+    (tmp_path / "binder").mkdir()
+    (tmp_path / "binder" / "requirements.txt").write_text("numpy[x]; sys_platform == 'linux'\n")
+    (tmp_path / "constraints.txt").write_text("NumPy==2.4.6\n")
+    assert TOOL.pinned_requirements(tmp_path) == ['numpy[x]==2.4.6; sys_platform == "linux"']
+    (tmp_path / "binder" / "requirements.txt").write_text("scipy\n")
+    with pytest.raises(ValueError, match="scipy is not pinned"):
+        TOOL.pinned_requirements(tmp_path)
+
+
+def test_the_title_is_read_as_yaml(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "binder").mkdir()
+    (tmp_path / "binder" / "requirements.txt").write_text("numpy\n")
+    (tmp_path / "constraints.txt").write_text("numpy==2.4.6\n")
+    (tmp_path / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
+    (tmp_path / "_config.yml").write_text('title: "My course"  # a comment\n')
+    (tmp_path / "book" / "01_a.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    (tmp_path / "book" / "02_untracked.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    (tmp_path / "course_utils").mkdir()
+    (tmp_path / "course_utils" / "__init__.py").write_text("")
+    (tmp_path / "course_utils" / "scratch.py").write_text("")
+    subprocess.run(
+        ["git", "add", "book/01_a.ipynb", "course_utils/__init__.py", "_config.yml"], cwd=tmp_path, check=True
+    )
+    files = TOOL.bundle_files(tmp_path)
+    assert files["README.md"].decode().startswith("# My course: the notebooks")
+    assert "notebooks/01_a.ipynb" in files
+    assert "notebooks/02_untracked.ipynb" not in files  # only what git tracks
+    assert "course_utils/__init__.py" in files and "course_utils/scratch.py" not in files
+
+
+def test_a_folder_that_is_not_a_checkout_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a git checkout"):
+        TOOL.tracked_files(tmp_path)

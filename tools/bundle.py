@@ -17,10 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import tomllib
 import zipfile
 from pathlib import Path
+
+import yaml  # type: ignore[import-untyped]
+from packaging.requirements import InvalidRequirement, Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = "regularization-in-keras"  # the one top-level folder inside the zip
@@ -35,18 +39,22 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def requirement_names(path: Path) -> list[str]:
-    """Return the package names a requirements file asks for (no options, no pins, no local paths)."""
-    names = []
+def requirements(path: Path) -> list[Requirement]:
+    """Return the requirements a requirements file asks for, with their extras and markers.
+
+    Options (`-c ...`), local paths (`.`) and comments are skipped; anything else that is not a valid
+    requirement is refused, so that nothing is dropped silently.
+    """
+    found = []
     for raw in path.read_text().splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line or line.startswith("-") or line.startswith("."):
+        line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if not line or line.startswith(("-", ".")):
             continue
-        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", line)
-        if match is None:
-            raise ValueError(f"{path}: cannot read the requirement {raw!r}")
-        names.append(match.group(0))
-    return names
+        try:
+            found.append(Requirement(line))
+        except InvalidRequirement as error:
+            raise ValueError(f"{path}: cannot read the requirement {raw!r}") from error
+    return found
 
 
 def locked_versions(path: Path) -> dict[str, str]:
@@ -64,10 +72,13 @@ def pinned_requirements(root: Path = ROOT) -> list[str]:
     """Return `name==version` for each package a learner needs, with the version of the lock."""
     lock = locked_versions(root / LOCK)
     pins = []
-    for name in requirement_names(root / RUNTIME_LIST):
+    for requirement in requirements(root / RUNTIME_LIST):
+        name = requirement.name
         if canonical(name) not in lock:
             raise ValueError(f"{name} is not pinned in constraints.txt: run `make lock`")
-        pins.append(f"{name}=={lock[canonical(name)]}")
+        extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+        marker = f"; {requirement.marker}" if requirement.marker else ""
+        pins.append(f"{name}{extras}=={lock[canonical(name)]}{marker}")
     return pins
 
 
@@ -174,10 +185,10 @@ same version.
 
 def bundle_files(root: Path = ROOT) -> dict[str, bytes]:
     """Return every file of the bundle as {path inside the zip: content}."""
-    config = (root / "_config.yml").read_text()
-    title = re.search(r"^title:\s*(.+)$", config, re.M)
-    site_title = title.group(1).strip().strip("\"'") if title else FOLDER
-    notebooks = sorted((root / "book").glob("*.ipynb"))
+    config = yaml.safe_load((root / "_config.yml").read_text()) or {}
+    site_title = str(config.get("title") or FOLDER)
+    tracked = tracked_files(root)
+    notebooks = sorted(root / name for name in tracked if re.fullmatch(r"book/[^/]+\.ipynb", name))
     if not notebooks:
         raise ValueError(f"no notebook in {root / 'book'}")
     pins = pinned_requirements(root)
@@ -189,11 +200,25 @@ def bundle_files(root: Path = ROOT) -> dict[str, bytes]:
     }
     for path in notebooks:
         files[f"notebooks/{path.name}"] = path.read_bytes()
-    package = root / "course_utils"
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and (path.suffix == ".py" or path.name == "py.typed"):
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    for name in tracked:
+        if name.startswith("course_utils/") and (name.endswith(".py") or name.endswith("/py.typed")):
+            files[name] = (root / name).read_bytes()
     return files
+
+
+def tracked_files(root: Path = ROOT) -> list[str]:
+    """Return the files git tracks under ``root``, as sorted POSIX paths relative to it.
+
+    The bundle holds only what is committed: a scratch notebook or a stray module of a working copy
+    never reaches learners.
+    """
+    try:
+        listing = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=root, check=True, capture_output=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise ValueError(f"{root} is not a git checkout: the bundle holds only files git tracks") from error
+    return sorted(name for name in listing.split("\0") if name and (root / name).is_file())
 
 
 def write_zip(files: dict[str, bytes], out: Path) -> None:
