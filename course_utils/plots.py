@@ -257,6 +257,72 @@ def plot_penalty_shapes(l1: float = 0.3, l2: float = 0.2, limit: float = 2.0) ->
     return figure
 
 
+def plot_one_weight_optimum(
+    a: ArrayLike,
+    solutions: Mapping[str, ArrayLike],
+    threshold: float = 0.0,
+    numerical: Mapping[str, ArrayLike] | None = None,
+    title: str = "The best weight w* against a",
+) -> Figure:
+    """Draw the minimiser ``w*`` of a one-weight problem against ``a`` (chapter 02).
+
+    ``a`` is where the data alone would put the weight: the problem is ``(w - a)² + penalty(w)``.
+    Each entry of ``solutions`` (a label and ``w*`` at every ``a``) is drawn as a line, the line
+    ``w = a`` (no penalty) is dashed, and, if ``threshold`` > 0, the band ``|a| <= threshold`` is
+    shaded: there an L1 penalty holds the weight at exactly 0. ``numerical`` (some of the same labels)
+    adds, as crosses, the values a numerical minimiser found at every ``a``.
+
+    Raises:
+        TypeError/ValueError: if ``a`` is not a 1-D finite array of at least 2 values, if a solution
+            does not have the shape of ``a``, if ``numerical`` names a label not in ``solutions``,
+            or for a negative or non-finite ``threshold``.
+    """
+    a_values = float_array(a, "a")
+    if a_values.ndim != 1 or a_values.size < 2:
+        raise ValueError(f"a must be a 1-D array of at least 2 values, got shape {a_values.shape}")
+    if not isinstance(solutions, Mapping) or not solutions:
+        raise TypeError("solutions must be a non-empty mapping from a label to w* at every a")
+    curves: dict[str, NDArray[np.float64]] = {}
+    for label, values in solutions.items():
+        curve = float_array(values, f"solutions[{label!r}]")
+        if curve.shape != a_values.shape:
+            raise ValueError(
+                f"solutions[{label!r}] must have the shape of a, {a_values.shape}; got {curve.shape}"
+            )
+        curves[str(label)] = curve
+    found: dict[str, NDArray[np.float64]] = {}
+    for label, values in (numerical or {}).items():
+        if label not in solutions:
+            raise ValueError(f"numerical[{label!r}] has no line in solutions: {list(curves)}")
+        found[str(label)] = float_array(values, f"numerical[{label!r}]")
+        if found[str(label)].shape != a_values.shape:
+            raise ValueError(f"numerical[{label!r}] must have the shape of a, {a_values.shape}")
+    band = non_negative_float(threshold, "threshold")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    figure, ax = plt.subplots(figsize=(6.0, 3.8))
+    if band > 0:
+        ax.axvspan(
+            -band, band, color="0.85", alpha=0.6, label=f"|a| ≤ {band:g}: L1 holds w* at 0", linewidth=0
+        )
+    ax.plot(a_values, a_values, "--", color="0.5", linewidth=1.0, label="no penalty: w* = a")
+    for index, (label, curve) in enumerate(curves.items()):
+        ax.plot(a_values, curve, color=f"C{index}", linewidth=2.0, label=label)
+    for number, values in enumerate(found.values()):
+        ax.plot(
+            a_values,
+            values,
+            "x",
+            color="black",
+            markersize=4,
+            label="numerical minimiser" if number == 0 else None,
+        )
+    ax.set(xlabel="a, where the data alone would put the weight", ylabel="best weight w*", title=title)
+    ax.legend(fontsize=8, loc="upper left")
+    figure.tight_layout()
+    return figure
+
+
 #: The families of methods, and whether the course teaches each one (drawn in bold).
 _REGULARIZATION_MAP: dict[str, list[tuple[str, bool]]] = {
     "Penalties on the weights": [
