@@ -15,7 +15,7 @@ BUNDLE := _build/bundle/regularization-in-keras-notebooks.zip
 NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: book test prerequisites install lint unit nbval nbval-twice site bundle browser repository-url execute \
-	bench lock clean
+	bench lock oldest canary clean
 
 # Create the environment from the exact pins; redo it when a pin file changes.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -97,6 +97,29 @@ lock:
 	  echo "# Regenerate with 'make lock' after changing requirements.txt."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt
 	rm -rf .lock-venv
+
+## make oldest: every notebook (nbval --nbval-lax) in its own environment, .oldest-venv, with the lowest
+## versions pyproject.toml allows (requirements-oldest.txt). Not part of make test: it downloads old wheels.
+OLDEST := .oldest-venv
+$(OLDEST)/.installed: requirements-oldest.txt pyproject.toml
+	rm -rf $(OLDEST) && $(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-oldest.txt
+	$(OLDEST)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+oldest: $(OLDEST)/.installed
+	$(OLDEST)/bin/python tools/upstream.py --label oldest $(NOTEBOOKS)
+
+## make canary: the newest releases of the course's direct dependencies (requirements-canary.txt,
+## unpinned) in a scratch environment, .canary-venv, made anew each time; every notebook (nbval
+## --nbval-lax) and the unit tests. Not part of make test: it depends on the registry's latest state.
+CANARY := .canary-venv
+canary:
+	rm -rf $(CANARY) && $(PYTHON) -m venv $(CANARY)
+	$(CANARY)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(CANARY)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade -r requirements-canary.txt
+	$(CANARY)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(CANARY)/bin/python tools/upstream.py --label canary --unit-tests $(NOTEBOOKS)
 
 clean:
 	rm -rf _build
