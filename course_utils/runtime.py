@@ -4,6 +4,9 @@ Importing :mod:`course_utils` imports this module first. It silences TensorFlow'
 turns off oneDNN (whose start-up message and reordered arithmetic make runs differ), fixes the
 thread counts and asks TensorFlow for deterministic kernels. Together with :func:`seed_everything`
 this makes every notebook of the course print the same numbers on every run.
+
+It also compares the installed versions of TensorFlow, Keras, NumPy, scikit-learn and matplotlib with
+those the course was verified with (:mod:`course_utils.verified`), and warns once if any differs.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ os.environ.update(_ENVIRONMENT)
 
 import keras  # noqa: E402  (must follow the environment above)
 import tensorflow as tf  # noqa: E402
+
+from course_utils import verified  # noqa: E402
 
 #: Threads TensorFlow may use inside one op and across ops. One of each keeps sums in a fixed order.
 THREADS = 1
@@ -81,3 +86,6 @@ def versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "matplotlib": matplotlib.__version__,
     }
+
+
+verified.warn_if_different(versions())  # silent when every version is the pinned one

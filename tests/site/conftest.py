@@ -65,7 +65,7 @@ def origin() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright (never a browser Playwright downloads)."""
-    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: see `make prerequisites`"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

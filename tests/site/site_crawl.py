@@ -14,7 +14,7 @@ from playwright.sync_api import BrowserContext, Page, Route
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's package (see .ci/run)
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's package (make prerequisites)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
