@@ -58,15 +58,11 @@ def _chosen_indices(answer: object, threshold: float) -> set[int] | Feedback:
         importance = input_importance(model)
         if importance.size != SELECTION_INPUTS:
             return Feedback(
-                False,
-                f"The model reads {importance.size} inputs; build it on all {SELECTION_INPUTS} inputs of "
-                "selection_problem() (keras.Input((100,))).",
+                False, f"The model reads {importance.size} inputs: build it on all 100 (keras.Input)."
             )
         if _l1_strength(_first_kernel_regularizer(model)) <= 0:
             return Feedback(
-                False,
-                "The first Dense layer has no L1 penalty on its kernel: give it "
-                "kernel_regularizer=keras.regularizers.L1(...), train it, and try again.",
+                False, "No L1 on the first layer: add kernel_regularizer=keras.regularizers.L1(λ)."
             )
         return {int(index) for index in selected_inputs(importance, threshold)}
     if isinstance(answer, np.ndarray) and answer.dtype == np.bool_:
@@ -104,43 +100,19 @@ def check_selected_inputs(answer: object, threshold: float = 0.5) -> Feedback:
         return chosen
     truth = {int(index) for index in np.flatnonzero(_selection().informative)}
     if chosen == truth:
-        return Feedback(
-            True,
-            "Right: exactly the informative inputs, found without the true weights. L1 with λ chosen "
-            "on validation data did it; least squares alone cannot, with more inputs than examples.",
-        )
+        return Feedback(True, "Right: exactly the informative inputs, found by L1 without the true weights.")
     if any(not 0 <= index < SELECTION_INPUTS for index in chosen):
         return Feedback(
             False, f"Some of those inputs do not exist: there are {SELECTION_INPUTS}, counted from zero."
         )
     if not chosen:
-        return Feedback(
-            False,
-            "Nothing is selected: λ is too large (every weight shrinks to about zero), or the threshold "
-            "is above the weights that remain. Choose λ by the validation loss.",
-        )
+        return Feedback(False, "Nothing is selected: λ is too large, or the threshold above every |w|.")
     if len(chosen) == SELECTION_INPUTS:
-        return Feedback(
-            False,
-            "That is every input. Without an L1 penalty (or with λ near 0) no weight is pushed to zero: "
-            "train with L1 and keep only the inputs whose |w| stands out.",
-        )
+        return Feedback(False, "That is every input: without L1 (or with λ near 0) no weight goes to zero.")
     if {index - 1 for index in chosen} == truth:
         return Feedback(False, "Close: Python counts inputs from 0, not from 1.")
     if chosen > truth:
-        return Feedback(
-            False,
-            "Every informative input is in, but so are some irrelevant ones: λ is too small, or the "
-            "threshold on |w| too low. Look at the sorted |w|: is there a gap?",
-        )
+        return Feedback(False, "All informative inputs in, plus irrelevant ones: λ or threshold too small.")
     if chosen < truth:
-        return Feedback(
-            False,
-            "Every input you chose is informative, but some informative ones are missing: λ is too "
-            "large, or the threshold on |w| too high.",
-        )
-    return Feedback(
-        False,
-        "Some informative inputs are missing and some irrelevant ones are in. Train for several λ, keep "
-        "the λ with the lowest validation loss, and look at the sorted |w| of that model.",
-    )
+        return Feedback(False, "Only informative inputs, but some are missing: λ or threshold too large.")
+    return Feedback(False, "Some informative inputs missing, irrelevant ones in: choose λ on validation.")
