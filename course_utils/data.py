@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from sklearn.datasets import load_digits as _sklearn_digits
 from sklearn.model_selection import train_test_split
 
-from course_utils._validation import non_negative_float, one_of, positive_int
+from course_utils._validation import float_array, non_negative_float, one_of, positive_int
 
 Form = Literal["flat", "image"]
 
@@ -154,4 +154,124 @@ def shuffle_inputs(problem: SparseProblem, seed: int = 0) -> SparseProblem:
     return SparseProblem(split, problem.true_weights[order])
 
 
-__all__ = ["Form", "SparseProblem", "Split", "load_digits", "make_sparse_regression", "shuffle_inputs"]
+@dataclass(frozen=True)
+class KnownTruthProblem(SparseProblem):
+    """A linear regression problem with known true weights and noise level (chapter 03).
+
+    ``true_weights`` may be sparse or dense; ``informative`` marks its non-zero entries. ``noise`` is
+    the standard deviation of the noise added to the targets, so ``noise**2`` is the lowest mean
+    squared error any model can reach on new data.
+    """
+
+    noise: float
+
+
+def _three_parts(x: NDArray[np.float64], y: NDArray[np.float64], n_train: int, n_val: int) -> Split:
+    """Cut examples, in order, into training, validation and test parts (float32, y as a column)."""
+    x32, y32 = x.astype(np.float32), y.astype(np.float32).reshape(-1, 1)
+    cut = n_train + n_val
+    return Split(x32[:n_train], y32[:n_train], x32[n_train:cut], y32[n_train:cut], x32[cut:], y32[cut:])
+
+
+def make_linear_regression(
+    true_weights: ArrayLike,
+    n_train: int,
+    n_val: int,
+    n_test: int,
+    noise: float = 1.0,
+    seed: int = 0,
+) -> KnownTruthProblem:
+    """Draw a linear regression data set from given true weights (chapter 03).
+
+    Every input is an independent standard normal, ``x ~ N(0, I)``, and the target is
+    ``y = x @ true_weights + noise * N(0, 1)``, with no intercept. Because the inputs are standard
+    normal and independent, a linear model with kernel ``w`` and bias ``b`` has the expected squared
+    error on new data ``||w - true_weights||² + b² + noise²`` exactly, without a test set.
+
+    The same ``seed`` always gives the same examples; ``true_weights`` can be sparse (a few non-zero
+    entries), dense, or longer than ``n_train`` (more inputs than examples).
+
+    Args:
+        true_weights: the weight of each input, a 1-D array of finite numbers.
+        n_train: the number of training examples (at least 2).
+        n_val: the number of validation examples (at least 1).
+        n_test: the number of test examples (0 for none).
+        noise: the standard deviation of the noise on the targets.
+        seed: seeds the draw.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for weights that are not a finite 1-D array,
+            counts that are not ints in range, or a negative noise.
+    """
+    weights = float_array(true_weights, "true_weights")
+    if weights.ndim != 1:
+        raise ValueError(f"true_weights must be 1-D (one weight per input), got shape {weights.shape}")
+    positive_int(n_train, "n_train", minimum=2)
+    positive_int(n_val, "n_val")
+    positive_int(n_test, "n_test", minimum=0)
+    sigma = non_negative_float(noise, "noise")
+    positive_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    n = n_train + n_val + n_test
+    x = rng.standard_normal((n, weights.size))
+    y = x @ weights + sigma * rng.standard_normal(n)
+    return KnownTruthProblem(_three_parts(x, y, n_train, n_val), weights.copy(), sigma)
+
+
+def make_twin_regression(
+    n_train: int,
+    n_val: int,
+    n_test: int = 0,
+    twin_weight: float = 1.5,
+    n_irrelevant: int = 8,
+    twin_noise: float = 0.03,
+    noise: float = 1.0,
+    seed: int = 0,
+) -> KnownTruthProblem:
+    """Draw a regression problem whose first two inputs are near-copies of each other (chapter 03).
+
+    A hidden standard normal ``z`` is measured twice: ``x[:, 0] = z + twin_noise * e0`` and
+    ``x[:, 1] = z + twin_noise * e1``, so the two "twins" have the correlation
+    ``1 / (1 + twin_noise²)`` (0.9991 by default). The other ``n_irrelevant`` inputs are independent
+    standard normals with true weight 0. The target is ``y = twin_weight * (x[:, 0] + x[:, 1]) +
+    noise * N(0, 1)``: the true weights are ``(twin_weight, twin_weight, 0, ..., 0)``. The problem is
+    symmetric in the twins, so nothing in the data prefers one of them.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for counts that are not ints in range, or a
+            negative or non-finite weight or noise.
+    """
+    positive_int(n_train, "n_train", minimum=2)
+    positive_int(n_val, "n_val")
+    positive_int(n_test, "n_test", minimum=0)
+    if isinstance(twin_weight, bool) or not isinstance(twin_weight, int | float | np.integer | np.floating):
+        raise TypeError(f"twin_weight must be a number, got {type(twin_weight).__name__}")
+    weight = float(twin_weight)
+    if not np.isfinite(weight):
+        raise ValueError(f"twin_weight must be finite, got {weight}")
+    positive_int(n_irrelevant, "n_irrelevant", minimum=0)
+    tau = non_negative_float(twin_noise, "twin_noise")
+    sigma = non_negative_float(noise, "noise")
+    positive_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    n = n_train + n_val + n_test
+    z = rng.standard_normal(n)
+    twins = z[:, None] + tau * rng.standard_normal((n, 2))
+    x = np.column_stack([twins, rng.standard_normal((n, n_irrelevant))])
+    weights = np.zeros(2 + n_irrelevant)
+    weights[:2] = weight
+    y = x @ weights + sigma * rng.standard_normal(n)
+    return KnownTruthProblem(_three_parts(x, y, n_train, n_val), weights, sigma)
+
+
+__all__ = [
+    "Form",
+    "KnownTruthProblem",
+    "SparseProblem",
+    "Split",
+    "load_digits",
+    "make_linear_regression",
+    "make_sparse_regression",
+    "make_twin_regression",
+    "shuffle_inputs",
+]

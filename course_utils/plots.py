@@ -621,3 +621,248 @@ def plot_input_importance(
     figure.suptitle(title)
     figure.tight_layout()
     return figure
+
+
+def _path_panels(
+    paths: object, name: str, n_inputs: int | None
+) -> dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    """Check ``{panel: (strengths, weights)}``: 1-D strengths > 0 and a strengths × inputs table."""
+    if not isinstance(paths, Mapping) or not paths:
+        raise ValueError(f"{name} must be a non-empty mapping of panel title -> (strengths, weights)")
+    checked = {}
+    for label, pair in paths.items():
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError(f"{name}[{label!r}] must be a tuple (strengths, weights)")
+        grid = float_array(pair[0], f"{name}[{label!r}] strengths")
+        table = float_array(pair[1], f"{name}[{label!r}] weights")
+        if grid.ndim != 1 or np.any(grid <= 0):
+            raise ValueError(f"{name}[{label!r}] strengths must be a 1-D list of numbers > 0 (a log axis)")
+        if table.ndim != 2 or table.shape[0] != grid.size:
+            raise ValueError(
+                f"{name}[{label!r}] weights must have one row per strength ({grid.size}), "
+                f"got shape {table.shape}"
+            )
+        if n_inputs is not None and table.shape[1] != n_inputs:
+            raise ValueError(f"{name}[{label!r}] weights must have {n_inputs} columns, got {table.shape[1]}")
+        n_inputs = table.shape[1]
+        checked[str(label)] = (grid, table)
+    return checked
+
+
+def plot_weight_paths(
+    exact: Mapping[str, tuple[ArrayLike, ArrayLike]],
+    trained: Mapping[str, tuple[ArrayLike, ArrayLike]] | None = None,
+    informative: ArrayLike | None = None,
+    title: str = "Weight paths against the penalty strength",
+    xlabel: str = "penalty strength λ",
+    ylabel: str = "weight",
+    names: tuple[str, str] = ("exact optimum", "trained"),
+) -> Figure:
+    """Draw each weight against the penalty strength, one panel per penalty (chapter 03).
+
+    The exact optimum is drawn as lines, the weights of trained models (if given) as dots on top,
+    in the same colour as their input's line: every informative input in a colour of its own, the
+    irrelevant ones in grey. The strength axis is logarithmic; a thin line marks a weight of 0.
+
+    Args:
+        exact: by panel title (for example ``"L1"``), a pair ``(strengths, weights)``: the strengths,
+            all > 0, and a table with one row per strength and one column per input.
+        trained: the same for trained models, on a grid of their own; the panel titles must be
+            among those of ``exact``.
+        informative: optional boolean mask over the inputs, true for the inputs that matter; without
+            it every input gets a colour of its own.
+        title: the figure's title.
+        xlabel: the strength axis label, shared by the panels.
+        ylabel: the weight axis label.
+        names: the legend's words for the lines and for the dots.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for an empty mapping, a pair that is not
+            ``(strengths, weights)``, strengths that are not > 0, tables whose shape does not match,
+            a panel of ``trained`` missing from ``exact``, or a mask of the wrong length.
+    """
+    lines = _path_panels(exact, "exact", None)
+    n_inputs = next(iter(lines.values()))[1].shape[1]
+    dots = {} if trained is None else _path_panels(trained, "trained", n_inputs)
+    unknown = sorted(set(dots) - set(lines))
+    if unknown:
+        raise ValueError(f"trained has panels that exact does not: {unknown}")
+    if informative is None:
+        mask = np.ones(n_inputs, dtype=bool)
+    else:
+        mask = np.asarray(informative)
+        if mask.dtype != np.bool_ or mask.shape != (n_inputs,):
+            raise ValueError(
+                f"informative must be a boolean mask of {n_inputs} values, got {mask.dtype} {mask.shape}"
+            )
+    if len(names) != 2 or not all(isinstance(name, str) for name in names):
+        raise TypeError("names must be two strings: for the lines and for the dots")
+    colours = {int(j): f"C{k % 10}" for k, j in enumerate(np.flatnonzero(mask))}
+    figure, axes = plt.subplots(
+        1, len(lines), figsize=(4.4 * len(lines), 3.9), sharey=True, squeeze=False, layout="constrained"
+    )
+    for ax, (label, (grid, table)) in zip(axes[0], lines.items(), strict=True):
+        order = np.argsort(grid)
+        for j in [*np.flatnonzero(~mask), *np.flatnonzero(mask)]:  # informative lines on top
+            colour, width = colours.get(int(j), "0.6"), 1.8 if mask[j] else 0.9
+            ax.plot(grid[order], table[order, j], color=colour, linewidth=width)
+        if label in dots:
+            dot_grid, dot_table = dots[label]
+            for j in range(n_inputs):
+                ax.plot(dot_grid, dot_table[:, j], "o", color=colours.get(j, "0.45"), markersize=3.5)
+        ax.axhline(0.0, color="k", linewidth=0.6)
+        ax.set_xscale("log")
+        ax.set(title=label, xlabel=xlabel)
+    axes[0, 0].set_ylabel(ylabel)
+    handles: list[Line2D] = [
+        Line2D([], [], color=colours[j], linewidth=1.8)
+        for j in sorted(colours)[:10]
+        if informative is not None
+    ]
+    entries = [f"input {j}" for j in sorted(colours)[:10] if informative is not None]
+    if informative is not None and (~mask).any():
+        handles.append(Line2D([], [], color="0.6", linewidth=0.9))
+        entries.append(f"irrelevant inputs ({int((~mask).sum())})")
+    handles.append(Line2D([], [], color="0.3", linewidth=1.2))
+    entries.append(f"lines: {names[0]}")
+    if dots:
+        handles.append(Line2D([], [], color="0.3", marker="o", linestyle="", markersize=3.5))
+        entries.append(f"dots: {names[1]}")
+    figure.legend(
+        handles, entries, loc="outside lower center", ncols=min(len(entries), 4), fontsize=8, frameon=False
+    )
+    figure.suptitle(title)
+    return figure
+
+
+def plot_paired_scores(
+    scores: Mapping[str, Mapping[str, ArrayLike]],
+    title: str = "Scores of each method on the same draws",
+    ylabel: str = "score",
+    xlabel: str = "method",
+) -> Figure:
+    """Compare methods draw by draw: one dot per draw, joined across methods; mean ± sd beside (chapter 03).
+
+    Each panel is one set of problems (for example a sparse and a dense truth). Within a panel every
+    method was scored on the same draws, in the same order, so each draw's scores are joined by a
+    thin grey line: a line that falls from one method to the next is a draw where the second did
+    better. A black bar beside each method's dots shows their mean ± sd.
+
+    Args:
+        scores: by panel title, a mapping of method name -> one score per draw; within a panel all
+            methods have the same number of draws.
+        title: the figure's title.
+        ylabel: the score axis label.
+        xlabel: the method axis label.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for an empty mapping, an empty panel, a score
+            array that is not 1-D and finite, or methods with different numbers of draws.
+    """
+    if not isinstance(scores, Mapping) or not scores:
+        raise ValueError("scores must be a non-empty mapping of panel title -> {method: scores}")
+    panels = {}
+    for label, methods in scores.items():
+        if not isinstance(methods, Mapping) or not methods:
+            raise ValueError(f"scores[{label!r}] must be a non-empty mapping of method -> scores per draw")
+        arrays = {
+            name: float_array(values, f"scores[{label!r}][{name!r}]") for name, values in methods.items()
+        }
+        shapes = {values.shape for values in arrays.values()}
+        if any(values.ndim != 1 for values in arrays.values()) or len(shapes) != 1:
+            raise ValueError(
+                f"scores[{label!r}] must hold 1-D arrays with one score per draw, all of one length; "
+                f"got shapes {sorted(shapes)}"
+            )
+        panels[str(label)] = arrays
+    figure, axes = plt.subplots(
+        1, len(panels), figsize=(3.6 * len(panels) + 0.6, 3.6), squeeze=False, layout="constrained"
+    )
+    for ax, (label, arrays) in zip(axes[0], panels.items(), strict=True):
+        table = np.vstack(list(arrays.values()))  # methods × draws
+        positions = np.arange(len(arrays))
+        for draw in table.T:
+            ax.plot(positions, draw, color="0.75", linewidth=0.7, zorder=1)
+        for index, values in enumerate(table):
+            ax.plot(np.full(values.size, index), values, "o", color=f"C{index}", markersize=4, alpha=0.8)
+            sd = values.std(ddof=1) if values.size > 1 else 0.0
+            ax.errorbar(index + 0.18, values.mean(), yerr=sd, color="k", marker="_", markersize=10, capsize=3)
+        ax.set_xticks(positions, list(arrays))
+        ax.set_xlim(-0.4, len(arrays) - 0.4)
+        ax.set(title=label, xlabel=xlabel)
+    axes[0, 0].set_ylabel(ylabel)
+    draws = sorted({values.size for arrays in panels.values() for values in arrays.values()})
+    note = f"dots: the {draws[-1]} draws, joined draw by draw; black: mean ± sd"
+    figure.text(0.5, -0.02, note, ha="center", va="top", fontsize=8, color="0.3")
+    figure.suptitle(title)
+    return figure
+
+
+def plot_weight_pairs(
+    pairs: Mapping[str, ArrayLike],
+    truth: tuple[float, float] | None = None,
+    title: str = "The two weights of a pair of inputs, draw by draw",
+    labels: tuple[str, str] = ("weight of input 0", "weight of input 1"),
+) -> Figure:
+    """Scatter two weights against each other, one dot per data draw and one panel per method (chapter 03).
+
+    Meant for twin inputs: models that predict alike can split a fixed sum between the two weights
+    in any way, so a dashed line marks every split of the true sum, and a star the true pair.
+
+    Args:
+        pairs: by panel title, an array with one row per draw and two columns (the two weights).
+        truth: the true pair of weights, if known.
+        title: the figure's title.
+        labels: the axis labels of the first and the second weight.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for an empty mapping, arrays that are not
+            finite draws × 2 tables, or a ``truth`` that is not two finite numbers.
+    """
+    if not isinstance(pairs, Mapping) or not pairs:
+        raise ValueError("pairs must be a non-empty mapping of panel title -> (draws × 2) weights")
+    tables = {}
+    for label, values in pairs.items():
+        table = float_array(values, f"pairs[{label!r}]")
+        if table.ndim != 2 or table.shape[1] != 2:
+            raise ValueError(f"pairs[{label!r}] must have one row per draw and 2 columns, got {table.shape}")
+        tables[str(label)] = table
+    point = None
+    if truth is not None:
+        point = float_array(truth, "truth")
+        if point.shape != (2,):
+            raise ValueError(f"truth must be two numbers, got shape {point.shape}")
+    if len(labels) != 2 or not all(isinstance(text, str) for text in labels):
+        raise TypeError("labels must be two strings")
+    everything = np.vstack([*tables.values(), *([] if point is None else [point[None, :]])])
+    low, high = float(everything.min()), float(everything.max())
+    margin = 0.08 * (high - low or 1.0)
+    low, high = low - margin, high + margin
+    figure, axes = plt.subplots(
+        1,
+        len(tables),
+        figsize=(2.9 * len(tables) + 0.4, 3.4),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    for index, (ax, (label, table)) in enumerate(zip(axes[0], tables.items(), strict=True)):
+        if point is not None:
+            total = float(point.sum())
+            ax.plot([low, high], [total - low, total - high], "--", color="0.5", linewidth=0.9)
+            ax.plot(*point, "*", color="k", markersize=11, zorder=3)
+        ax.plot(table[:, 0], table[:, 1], "o", color=f"C{index}", markersize=4.5, alpha=0.75, zorder=2)
+        ax.set(title=label, xlabel=labels[0], xlim=(low, high), ylim=(low, high))
+        ax.set_aspect("equal")
+    axes[0, 0].set_ylabel(labels[1])
+    if point is not None:
+        handles = [
+            Line2D([], [], color="k", marker="*", linestyle="", markersize=9),
+            Line2D([], [], color="0.5", linestyle="--"),
+            Line2D([], [], color="0.4", marker="o", linestyle="", markersize=4),
+        ]
+        entries = ["true weights", "same sum as the truth", "one data draw"]
+        figure.legend(handles, entries, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    figure.suptitle(title)
+    return figure

@@ -1,5 +1,8 @@
-"""Tests of the chapter 03 checkers: right answers pass, wrong ones get a hint that never gives the
-answer away, None means "not answered", and a wrong type or bad argument raises naming it.
+"""Tests of the chapter 03 checker: the feature-selection exercise.
+
+Right answers pass (as indices, as a mask, as a trained model); least squares without a penalty
+cannot pass, at any threshold; wrong answers get a hint that never names an input; None means
+"not answered"; a wrong type or a bad argument raises naming it.
 """
 
 import re
@@ -7,178 +10,269 @@ import re
 import keras
 import numpy as np
 import pytest
+from sklearn.linear_model import Lasso, LinearRegression
 
-from course_utils import data
+from course_utils import experiments
+from course_utils.data import Split
 from course_utils.exercises import NOT_ANSWERED, Feedback, ch03
-from course_utils.models import build_mlp
 
-# --- check_kept_inputs ----------------------------------------------------------------------------
-
-KERNEL = np.array([[2.0], [0.5], [0.005], [-0.3], [0.0]], dtype=np.float32)
-KEPT = 3  # |w| above 0.1: inputs 0, 1 and 3
+N_INPUTS = ch03.SELECTION_INPUTS
 
 
 @pytest.fixture(scope="module")
-def linear():
-    """A linear model over 5 inputs with known weights: 3 of them above 0.1 in size."""
-    model = build_mlp(5, 1, hidden=(), output_activation="linear", seed=0)
-    model.set_weights([KERNEL, np.zeros(1, dtype=np.float32)])
+def split():
+    return ch03.selection_problem()
+
+
+@pytest.fixture(scope="module")
+def truth():
+    """The hidden informative inputs, read from the module's private problem (tests only)."""
+    return [int(i) for i in np.flatnonzero(ch03._selection().informative)]
+
+
+def linear_model(kernel, regularizer=None, n_inputs=N_INPUTS):
+    model = keras.Sequential(
+        [keras.Input((n_inputs,)), keras.layers.Dense(1, kernel_regularizer=regularizer)]
+    )
+    model.set_weights([np.asarray(kernel, dtype=np.float32).reshape(-1, 1), np.zeros(1, np.float32)])
     return model
 
 
-@pytest.mark.parametrize("answer", [KEPT, np.int64(KEPT), np.int32(KEPT)])
-def test_check_kept_inputs_accepts_the_count(linear, answer):
-    feedback = ch03.check_kept_inputs(answer, linear, 0.1)
-    assert isinstance(feedback, Feedback)
-    assert feedback.correct is True
-    assert feedback.message
+def kernel_with(truth, informative=2.0, irrelevant=0.01):
+    """A kernel like a trained L1 model's: large where informative, a small jitter elsewhere."""
+    signs = np.where(np.arange(N_INPUTS) % 2 == 0, 1.0, -1.0)
+    kernel = irrelevant * signs
+    kernel[truth] = informative
+    return kernel
 
 
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [
-        (5 - KEPT, "drops"),  # counted the inputs below the threshold
-        (5, "every input"),  # counted every input, whatever its weight
-        (-1, "between 0"),
-        (6, "between 0"),
-        (1, "Not quite"),
-        (4, "Not quite"),
-        (0, "Not quite"),
-    ],
-)
-def test_check_kept_inputs_rejects_wrong_counts_with_a_hint(linear, answer, hint):
-    feedback = ch03.check_kept_inputs(answer, linear, 0.1)
-    assert feedback.correct is False
-    assert feedback != NOT_ANSWERED
-    assert hint in feedback.message
+# --- the problem ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", [5 - KEPT, 5, -1, 6, 1, 4, 0, 100])
-def test_check_kept_inputs_never_shows_the_count(linear, answer):
-    message = ch03.check_kept_inputs(answer, linear, 0.1).message
-    assert not re.search(rf"\b{KEPT}\b", message), message
+def test_the_problem_has_more_inputs_than_training_examples(split):
+    assert isinstance(split, Split)
+    assert split.x_train.shape == (50, N_INPUTS)
+    assert split.y_train.shape == (50, 1)
+    assert split.x_val.shape == (50, N_INPUTS)
+    assert len(split.x_test) == 0
+    assert split.x_train.shape[1] > len(split.x_train)
 
 
-def test_check_kept_inputs_follows_the_threshold(linear):
-    assert ch03.check_kept_inputs(4, linear, 0.001).correct  # 0.005 is above 0.001 now
-    assert ch03.check_kept_inputs(1, linear, 1.0).correct
-    assert ch03.check_kept_inputs(5 - 1, linear, 0.0).correct  # the exact zero is never kept
-    assert not ch03.check_kept_inputs(KEPT, linear, 0.001).correct
+def test_the_problem_is_the_same_every_time_and_hides_its_truth(split):
+    again = ch03.selection_problem()
+    np.testing.assert_array_equal(split.x_train, again.x_train)
+    np.testing.assert_array_equal(split.y_val, again.y_val)
+    assert not hasattr(split, "true_weights")
 
 
-def test_check_kept_inputs_counts_inputs_not_weights_in_an_mlp():
-    model = build_mlp(3, 1, hidden=(2,), output_activation="linear", seed=0)
-    hidden = np.array([[0.0, 0.0], [0.05, 0.05], [1.0, 0.0]], dtype=np.float32)  # norms 0, 0.0707, 1
-    model.get_layer("hidden_1").kernel.assign(hidden)
-    assert ch03.check_kept_inputs(2, model, 0.06).correct
-    assert ch03.check_kept_inputs(1, model, 0.08).correct
+def test_the_truth_is_a_few_inputs_not_at_the_ends(truth):
+    assert 3 <= len(truth) <= 8
+    assert 0 not in truth and N_INPUTS - 1 not in truth  # the messages may say "0" and "100"
 
 
-def test_check_kept_inputs_none_means_not_answered(linear):
-    assert ch03.check_kept_inputs(None, linear, 0.1) == NOT_ANSWERED
+# --- right answers --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", [3.0, "3", True, [3], np.float64(3.0), np.array([3])])
-def test_check_kept_inputs_rejects_an_answer_of_the_wrong_type(linear, answer):
-    with pytest.raises(TypeError, match="answer"):
-        ch03.check_kept_inputs(answer, linear, 0.1)
-
-
-@pytest.mark.parametrize(
-    ("model", "threshold", "error", "name"),
-    [
-        (None, 0.1, TypeError, "model"),
-        ("model", 0.1, TypeError, "model"),
-        ("linear", -0.1, ValueError, "threshold"),
-        ("linear", float("nan"), ValueError, "threshold"),
-        ("linear", "0.1", TypeError, "threshold"),
-    ],
-)
-def test_check_kept_inputs_rejects_bad_arguments(linear, model, threshold, error, name):
-    model = linear if model == "linear" else model
-    with pytest.raises(error, match=name):
-        ch03.check_kept_inputs(KEPT, model, threshold)
-
-
-def test_check_kept_inputs_rejects_an_unbuilt_model():
-    unbuilt = keras.Sequential([keras.layers.Dense(1)])
-    with pytest.raises(ValueError, match="model"):
-        ch03.check_kept_inputs(1, unbuilt, 0.1)
-
-
-# --- check_informative_inputs ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def problem():
-    """10 inputs, 3 of them informative, in a shuffled order."""
-    return data.shuffle_inputs(
-        data.make_sparse_regression(n_samples=20, n_informative=3, n_irrelevant=7, seed=0), seed=3
-    )
-
-
-@pytest.fixture(scope="module")
-def truth(problem):
-    found = [int(i) for i in np.flatnonzero(problem.informative)]
-    assert found != [0, 1, 2], "the shuffle should hide the informative inputs"
-    return found
-
-
-def test_check_informative_inputs_accepts_the_indices_in_any_form(problem, truth):
-    for answer in [
-        truth,
-        tuple(truth),
-        set(truth),
-        list(reversed(truth)),
-        np.array(truth),
-        truth + truth[:1],
-    ]:
-        feedback = ch03.check_informative_inputs(answer, problem)
+def test_the_informative_indices_pass_in_any_form(truth):
+    mask = np.zeros(N_INPUTS, dtype=bool)
+    mask[truth] = True
+    for answer in [truth, tuple(truth), set(truth), truth[::-1], np.array(truth), truth + truth[:1], mask]:
+        feedback = ch03.check_selected_inputs(answer)
+        assert isinstance(feedback, Feedback)
         assert feedback.correct is True, answer
         assert feedback.message
 
 
+def test_a_trained_l1_model_passes_with_the_default_threshold(truth):
+    model = linear_model(kernel_with(truth), keras.regularizers.L1(0.3))
+    assert ch03.check_selected_inputs(model).correct
+    assert ch03.check_selected_inputs(model, threshold=0.05).correct
+    l1l2 = linear_model(kernel_with(truth), keras.regularizers.L1L2(l1=0.3, l2=0.01))
+    assert ch03.check_selected_inputs(l1l2).correct
+
+
+def test_the_lasso_with_lambda_chosen_on_validation_passes(split):
+    fits = []
+    for strength in (0.03, 0.1, 0.3, 1.0):
+        lasso = Lasso(alpha=strength / 2, tol=1e-10, max_iter=100_000)  # Keras L1(strength)
+        fits.append(lasso.fit(np.float64(split.x_train), np.float64(split.y_train).ravel()))
+    losses = [np.mean((fit.predict(split.x_val) - split.y_val.ravel()) ** 2) for fit in fits]
+    chosen = fits[int(np.argmin(losses))]
+    for threshold in (0.2, 0.3, 0.5, 1.0):
+        assert ch03.check_selected_inputs(np.flatnonzero(np.abs(chosen.coef_) > threshold)).correct
+
+
+def test_the_chapters_keras_solution_passes(split):
+    """The solution of the notebook: L1 models for three λ in one fit, λ chosen on validation."""
+
+    def make_model(strength):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                keras.Input((N_INPUTS,)),
+                keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L1(strength)),
+            ]
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(0.05),
+            loss="mse",
+            metrics=[keras.metrics.MeanSquaredError(name="data_loss")],
+        )
+        return model
+
+    models = [make_model(strength) for strength in (0.1, 0.3, 1.0)]
+    histories = experiments.fit_together(
+        models, split.x_train, split.y_train, epochs=150, validation_data=(split.x_val, split.y_val)
+    )
+    best = models[int(np.argmin(experiments.curves(histories, "val_data_loss")[:, -1]))]
+    size = np.abs(best.layers[0].kernel.numpy().ravel())
+    assert ch03.check_selected_inputs(np.flatnonzero(size > 0.5)).correct
+    assert ch03.check_selected_inputs(best).correct
+
+
+# --- least squares cannot solve it ----------------------------------------------------------------
+
+
+def every_selection_by_size(weights):
+    """Every set of the k largest |w|, k = 0..100: what any threshold on |w| could select."""
+    order = np.argsort(-np.abs(weights))
+    return [order[:k] for k in range(len(weights) + 1)]
+
+
+def test_minimum_norm_least_squares_fails_at_every_threshold(split):
+    x, y = np.float64(split.x_train), np.float64(split.y_train).ravel()
+    x_mean = x.mean(axis=0)
+    minimum_norm = np.linalg.pinv(x - x_mean) @ (y - y.mean())
+    plain = LinearRegression().fit(x, y).coef_  # scikit-learn's least squares: also minimum norm
+    np.testing.assert_allclose(plain, minimum_norm, atol=1e-6)
+    for weights in (minimum_norm, plain):
+        for selected in every_selection_by_size(weights):
+            assert not ch03.check_selected_inputs(selected).correct
+
+
+def test_an_unpenalized_model_is_told_to_use_l1(split):
+    x, y = np.float64(split.x_train), np.float64(split.y_train).ravel()
+    fit = LinearRegression().fit(x, y)
+    feedback = ch03.check_selected_inputs(linear_model(fit.coef_))
+    assert not feedback.correct
+    assert "L1" in feedback.message
+
+
+# --- wrong answers --------------------------------------------------------------------------------
+
+
 def wrong_answers(truth):
-    irrelevant = next(i for i in range(10) if i not in truth)
+    irrelevant = [i for i in range(N_INPUTS) if i not in truth]
     return {
-        "one-based": ([i + 1 for i in truth], "from 0"),
-        "superset": ([*truth, irrelevant], "irrelevant"),
-        "subset": (truth[:2], "missing"),
-        "out of range": ([*truth[:2], 10], "do not exist"),
-        "negative": ([-1, *truth[:2]], "do not exist"),
-        "disjoint": ([i for i in range(10) if i not in truth][:3], "Not quite"),
-        "empty": ([], "missing"),
+        "one irrelevant too many": ([*truth, irrelevant[0]], "irrelevant ones"),
+        "many irrelevant too many": ([*truth, *irrelevant[:30]], "irrelevant ones"),
+        "one informative missing": (truth[1:], "missing"),
+        "only one": (truth[:1], "missing"),
+        "one swapped": ([*truth[1:], irrelevant[5]], "Some informative inputs"),
+        "disjoint": (irrelevant[:5], "Some informative inputs"),
+        "counted from one": ([i + 1 for i in truth], "from 0"),
+        "out of range": ([*truth, N_INPUTS], "do not exist"),
+        "negative": ([-1, *truth], "do not exist"),
+        "empty": ([], "Nothing is selected"),
+        "every input": (list(range(N_INPUTS)), "every input"),
     }
 
 
-def test_check_informative_inputs_rejects_wrong_sets_with_a_hint(problem, truth):
+def test_wrong_selections_get_a_hint_in_the_right_direction(truth):
     for label, (answer, hint) in wrong_answers(truth).items():
-        if label == "one-based" and max(answer) >= 10:
-            continue  # an informative last input makes this an out-of-range answer instead
-        feedback = ch03.check_informative_inputs(answer, problem)
+        feedback = ch03.check_selected_inputs(answer)
         assert feedback.correct is False, label
         assert feedback != NOT_ANSWERED
         assert hint in feedback.message, (label, feedback.message)
 
 
-def test_check_informative_inputs_never_shows_an_index(problem, truth):
-    for answer, _ in wrong_answers(truth).values():
-        message = ch03.check_informative_inputs(answer, problem).message
+def test_models_with_a_wrong_lambda_or_threshold_get_a_hint(truth):
+    kernel = kernel_with(truth)
+    kernel[[i for i in range(N_INPUTS) if i not in truth][:10]] = 0.3  # ten irrelevant weights left large
+    too_weak = linear_model(kernel, keras.regularizers.L1(0.001))
+    assert "too small" in ch03.check_selected_inputs(too_weak, threshold=0.1).message
+    too_strong = linear_model(kernel_with(truth, informative=0.2), keras.regularizers.L1(30.0))
+    assert "Nothing is selected" in ch03.check_selected_inputs(too_strong).message
+    kernel = kernel_with(truth)
+    kernel[truth[0]] = 0.3  # one informative weight shrunk below the threshold
+    assert "missing" in ch03.check_selected_inputs(linear_model(kernel, keras.regularizers.L1(1.0))).message
+
+
+def test_a_model_without_l1_on_its_first_layer_is_told_so(truth):
+    kernel = kernel_with(truth)
+    for regularizer in (None, keras.regularizers.L2(0.3), keras.regularizers.L1L2(l1=0.0, l2=0.1)):
+        feedback = ch03.check_selected_inputs(linear_model(kernel, regularizer))
+        assert not feedback.correct
+        assert "kernel_regularizer=keras.regularizers.L1" in feedback.message
+    # the penalty on the wrong layer: L1 on the output layer of an MLP, none on the first
+    mlp = keras.Sequential(
+        [
+            keras.Input((N_INPUTS,)),
+            keras.layers.Dense(4),
+            keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L1(0.3)),
+        ]
+    )
+    first = np.zeros((N_INPUTS, 4), np.float32)
+    first[truth] = 1.0
+    mlp.layers[0].kernel.assign(first)
+    feedback = ch03.check_selected_inputs(mlp)
+    assert not feedback.correct
+    assert "No L1 on the first layer" in feedback.message
+
+
+def test_a_model_on_the_wrong_number_of_inputs_is_told_so():
+    feedback = ch03.check_selected_inputs(linear_model(np.ones(20), keras.regularizers.L1(0.1), 20))
+    assert not feedback.correct
+    assert "all 100" in feedback.message
+
+
+def test_every_message_fits_on_one_line_of_the_page(truth):
+    answers = [answer for answer, _ in wrong_answers(truth).values()]
+    answers += [
+        truth,
+        linear_model(kernel_with(truth)),
+        linear_model(np.ones(20), keras.regularizers.L1(0.1), 20),
+    ]
+    for answer in answers:
+        assert len(str(ch03.check_selected_inputs(answer))) <= 79
+
+
+def test_no_message_names_an_informative_input(truth):
+    messages = [ch03.check_selected_inputs(answer).message for answer, _ in wrong_answers(truth).values()]
+    messages.append(ch03.check_selected_inputs(linear_model(kernel_with(truth))).message)
+    small = linear_model(np.ones(20), keras.regularizers.L1(0.1), n_inputs=20)
+    messages.append(ch03.check_selected_inputs(small).message)
+    for message in messages:
         for index in truth:
             assert not re.search(rf"\b{index}\b", message), message
+        assert str(len(truth)) not in message.replace("100", ""), message  # nor how many there are
 
 
-def test_check_informative_inputs_none_means_not_answered(problem):
-    assert ch03.check_informative_inputs(None, problem) == NOT_ANSWERED
+# --- not answered, wrong types, bad arguments -----------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", [3, "0, 1, 2", b"\x00\x01", [0.0, 1.0, 2.0], [True, False], [[0, 1], 2]])
-def test_check_informative_inputs_rejects_an_answer_of_the_wrong_type(problem, answer):
+def test_none_means_not_answered():
+    assert ch03.check_selected_inputs(None) == NOT_ANSWERED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [3, 3.0, "0, 1, 2", b"\x00\x01", [0.5, 1.5], [True, False], [[0, 1], 2], np.zeros(5, dtype=bool)],
+)
+def test_an_answer_of_the_wrong_type_raises_naming_answer(answer):
     with pytest.raises(TypeError, match="answer"):
-        ch03.check_informative_inputs(answer, problem)
+        ch03.check_selected_inputs(answer)
 
 
-@pytest.mark.parametrize("bad", [None, np.array([True, False]), "problem"])
-def test_check_informative_inputs_rejects_a_problem_that_is_not_a_sparse_problem(bad):
-    with pytest.raises(TypeError, match="problem"):
-        ch03.check_informative_inputs([0], bad)
+def test_an_unbuilt_model_raises_naming_answer():
+    with pytest.raises(ValueError, match="answer"):
+        ch03.check_selected_inputs(keras.Sequential([keras.layers.Dense(1)]))
+
+
+@pytest.mark.parametrize(
+    ("threshold", "error"),
+    [(-0.1, ValueError), (float("nan"), ValueError), ("0.5", TypeError), (None, TypeError)],
+)
+def test_a_bad_threshold_raises_naming_it(truth, threshold, error):
+    with pytest.raises(error, match="threshold"):
+        ch03.check_selected_inputs(truth, threshold=threshold)

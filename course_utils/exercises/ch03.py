@@ -1,72 +1,118 @@
-"""Checkers of the chapter 03 exercises: L1 versus L2."""
+"""Checkers of the chapter 03 exercises: L1 versus L2, and feature selection with L1."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import lru_cache
 
 import keras
 import numpy as np
 
 from course_utils._validation import built_model, non_negative_float
-from course_utils.data import SparseProblem
+from course_utils.data import KnownTruthProblem, Split, make_linear_regression
 from course_utils.exercises.feedback import NOT_ANSWERED, Feedback
 from course_utils.weights import input_importance, selected_inputs
 
+#: The feature-selection problem: more inputs than training examples, a few of them informative.
+SELECTION_INPUTS = 100
+_SELECTION_INFORMATIVE = 5
+_SELECTION_SEED = 7  # chosen so that no threshold on minimum-norm least squares finds the truth (tested)
 
-def check_kept_inputs(answer: int | None, model: keras.Model, threshold: float) -> Feedback:
-    """Chapter 03: how many inputs ``model`` keeps, i.e. whose importance is above ``threshold``.
 
-    The importance of an input is the norm of its weights in the first layer
-    (``weights.input_importance``), as in the chapter.
+@lru_cache(maxsize=1)
+def _selection() -> KnownTruthProblem:
+    rng = np.random.default_rng(_SELECTION_SEED)
+    where = rng.choice(SELECTION_INPUTS, _SELECTION_INFORMATIVE, replace=False)
+    weights = np.zeros(SELECTION_INPUTS)
+    weights[where] = rng.choice([-1.0, 1.0], where.size) * rng.uniform(1.5, 3.0, where.size)
+    return make_linear_regression(weights, n_train=50, n_val=50, n_test=0, noise=0.5, seed=_SELECTION_SEED)
+
+
+def selection_problem() -> Split:
+    """Chapter 03: the data of the feature-selection exercise, with its true weights kept hidden.
+
+    100 standard normal inputs, 50 training and 50 validation examples (no test part): more inputs
+    than training examples. A few inputs have a non-zero true weight; the others have none. The
+    target has noise of standard deviation 0.5. Every call returns the same data.
     """
-    built_model(model, "model")
+    return _selection().split
+
+
+def _first_kernel_regularizer(model: keras.Model) -> object:
+    for layer in model.layers:
+        if getattr(layer, "kernel", None) is not None:
+            return getattr(layer, "kernel_regularizer", None)
+    return None
+
+
+def _l1_strength(regularizer: object) -> float:
+    if isinstance(regularizer, keras.regularizers.L1 | keras.regularizers.L1L2):
+        return float(regularizer.get_config().get("l1", 0.0))
+    return 0.0
+
+
+def _chosen_indices(answer: object, threshold: float) -> set[int] | Feedback:
+    """Return the inputs an answer selects, or a Feedback for a model that cannot be judged."""
+    if isinstance(answer, keras.Model):
+        model = built_model(answer, "answer")
+        importance = input_importance(model)
+        if importance.size != SELECTION_INPUTS:
+            return Feedback(
+                False, f"The model reads {importance.size} inputs: build it on all 100 (keras.Input)."
+            )
+        if _l1_strength(_first_kernel_regularizer(model)) <= 0:
+            return Feedback(
+                False, "No L1 on the first layer: add kernel_regularizer=keras.regularizers.L1(λ)."
+            )
+        return {int(index) for index in selected_inputs(importance, threshold)}
+    if isinstance(answer, np.ndarray) and answer.dtype == np.bool_:
+        if answer.shape != (SELECTION_INPUTS,):
+            raise TypeError(
+                f"answer as a mask must have {SELECTION_INPUTS} booleans, got shape {answer.shape}"
+            )
+        return {int(index) for index in np.flatnonzero(answer)}
+    if isinstance(answer, str | bytes) or not isinstance(answer, Collection):
+        raise TypeError(
+            "answer must be a trained keras.Model, a collection of input indices or a boolean mask, "
+            f"got {type(answer).__name__}"
+        )
+    items = list(np.asarray(answer).ravel()) if isinstance(answer, np.ndarray) else list(answer)
+    if any(isinstance(item, bool | np.bool_) or not isinstance(item, int | np.integer) for item in items):
+        raise TypeError("answer must hold integer input indices (or be a boolean mask)")
+    return {int(item) for item in items}
+
+
+def check_selected_inputs(answer: object, threshold: float = 0.5) -> Feedback:
+    """Chapter 03: the inputs of :func:`selection_problem` that really affect its target.
+
+    ``answer`` is the list of selected input indices (counted from 0), a boolean mask over the 100
+    inputs, or the trained Keras model itself. For a model, an input counts as selected when its
+    importance (``weights.input_importance``: for a linear model, ``|w|``) is above ``threshold``,
+    and the model's first ``Dense`` layer must carry an L1 penalty on its kernel. The checker says
+    whether the selection is exactly right, and otherwise in which direction it errs, without
+    naming any input.
+    """
     limit = non_negative_float(threshold, "threshold")
     if answer is None:
         return NOT_ANSWERED
-    if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
-        raise TypeError(f"answer must be an int (a number of inputs), got {type(answer).__name__}")
-    importance = input_importance(model)
-    kept = len(selected_inputs(importance, limit))
-    n_inputs = importance.size
-    if answer == kept:
-        return Feedback(True, "Right: every other input's weight is at or below the threshold.")
-    if not 0 <= answer <= n_inputs:
-        return Feedback(False, "The answer is a count of inputs: between 0 and the model's number of inputs.")
-    if answer == n_inputs - kept:
-        return Feedback(False, "That counts the inputs the model drops. How many does it keep?")
-    if answer == n_inputs:
-        return Feedback(
-            False, "That is every input. Count only those whose importance is above the threshold."
-        )
-    return Feedback(
-        False, "Not quite. Compute weights.input_importance(model) and count the values above the threshold."
-    )
-
-
-def check_informative_inputs(answer: Collection[int] | None, problem: SparseProblem) -> Feedback:
-    """Chapter 03: the indices (counted from 0) of the inputs that really affect ``problem``'s target."""
-    if not isinstance(problem, SparseProblem):
-        raise TypeError(f"problem must be a course_utils.data.SparseProblem, got {type(problem).__name__}")
-    if answer is None:
-        return NOT_ANSWERED
-    if isinstance(answer, str | bytes) or not isinstance(answer, Collection):
-        raise TypeError(f"answer must be a collection of input indices, got {type(answer).__name__}")
-    items = list(np.asarray(answer).ravel()) if isinstance(answer, np.ndarray) else list(answer)
-    if any(isinstance(item, bool) or not isinstance(item, int | np.integer) for item in items):
-        raise TypeError("answer must hold integer input indices")
-    chosen = {int(item) for item in items}
-    truth = {int(index) for index in np.flatnonzero(problem.informative)}
+    chosen = _chosen_indices(answer, limit)
+    if isinstance(chosen, Feedback):
+        return chosen
+    truth = {int(index) for index in np.flatnonzero(_selection().informative)}
     if chosen == truth:
-        return Feedback(True, "Right: these are the inputs with a non-zero true weight.")
-    n_inputs = problem.informative.size
-    if any(not 0 <= index < n_inputs for index in chosen):
-        return Feedback(False, f"Some of those inputs do not exist: there are {n_inputs}, counted from zero.")
+        return Feedback(True, "Right: exactly the informative inputs, found by L1 without the true weights.")
+    if any(not 0 <= index < SELECTION_INPUTS for index in chosen):
+        return Feedback(
+            False, f"Some of those inputs do not exist: there are {SELECTION_INPUTS}, counted from zero."
+        )
+    if not chosen:
+        return Feedback(False, "Nothing is selected: λ is too large, or the threshold above every |w|.")
+    if len(chosen) == SELECTION_INPUTS:
+        return Feedback(False, "That is every input: without L1 (or with λ near 0) no weight goes to zero.")
     if {index - 1 for index in chosen} == truth:
         return Feedback(False, "Close: Python counts inputs from 0, not from 1.")
     if chosen > truth:
-        return Feedback(False, "All the informative inputs are there, but so are some irrelevant ones.")
+        return Feedback(False, "All informative inputs in, plus irrelevant ones: λ or threshold too small.")
     if chosen < truth:
-        return Feedback(
-            False, "Every input you list is informative, but some informative inputs are missing."
-        )
-    return Feedback(False, "Not quite. Which inputs keep a large weight in the L1 model?")
+        return Feedback(False, "Only informative inputs, but some are missing: λ or threshold too large.")
+    return Feedback(False, "Some informative inputs missing, irrelevant ones in: choose λ on validation.")
