@@ -28,7 +28,7 @@ FIRST_CELL = re.compile(
     r"try:\n    import course_utils  # [^\n]*\n"
     r"except ModuleNotFoundError:\n"
     r"    %pip install --quiet \"course_utils @ git\+[^\n\"]+@main\"\n\n"
-    r"from course_utils import [^\n]+\n"
+    r"(?=from course_utils import )"
 )
 
 
@@ -101,6 +101,7 @@ class TestNotebook:
         assert all(isinstance(node, ast.Import | ast.ImportFrom) for node in tree.body), (
             f"{path.name}: the first cell holds only imports"
         )
+        assert isinstance(tree.body[0], ast.ImportFrom) and tree.body[0].module == "course_utils"
 
     def test_executed_top_to_bottom(self, path: Path) -> None:
         counts = [c["execution_count"] for c in code_cells(path) if source(c).strip()]
