@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from course_utils import exercises
-from course_utils.exercises import NOT_ANSWERED, Feedback, ch01, ch02
+from course_utils.exercises import NOT_ANSWERED, Feedback, ch02
 from course_utils.training import TrainingLog
 
 
@@ -89,23 +89,8 @@ class Case:
     secrets: list = field(default_factory=list)  # regexes that must not match a wrong answer's message
 
 
-# Chapter 01's checkers.
-CH01_CASES = {
-    "ch01.check_best_epoch": Case(
-        call=lambda answer, log: ch01.check_best_epoch(answer, log),
-        right=[BEST_EPOCH, np.int64(BEST_EPOCH)],
-        wrong=[3, 5, 7, 1, 2, 6, 0, 8, -1, 100],
-        wrong_type=[4.0, "4", True, [4], np.float64(4.0)],
-        secrets=[rf"\b{BEST_EPOCH}\b"],
-    ),
-    "ch01.check_gap_sign": Case(
-        call=lambda answer, log: ch01.check_gap_sign(answer),
-        right=["validation", "Validation", "  VALIDATION\n"],
-        wrong=["training", " Training "],
-        wrong_type=[1, True, ["validation"], b"validation"],
-        secrets=[r"(?i)validation"],
-    ),
-}
+# Chapter 01's checkers are tested in test_exercises_ch01.py.
+CH01_CASES: dict[str, Case] = {}
 
 
 # Chapter 02's checkers.
@@ -212,55 +197,6 @@ def test_feedback_shows_as_one_marked_line():
 def test_feedback_is_immutable():
     with pytest.raises(AttributeError):
         NOT_ANSWERED.correct = True
-
-
-# --- chapter 01 -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [
-        (BEST_EPOCH - 1, "counted from 1"),  # the 0-based index of the best epoch
-        (7, "training"),  # where the training loss is lowest
-        (0, "does not exist"),
-        (8, "does not exist"),
-        (2, "np.argmin"),
-    ],
-)
-def test_check_best_epoch_hints(overfit_log, answer, hint):
-    assert hint in ch01.check_best_epoch(answer, overfit_log).message
-
-
-def test_check_best_epoch_follows_the_log(make_log):
-    log = make_log([0.9, 0.3, 0.5])
-    assert ch01.check_best_epoch(2, log).correct
-    assert not ch01.check_best_epoch(BEST_EPOCH, log).correct
-
-
-@pytest.mark.parametrize("log", [None, {"val_data_loss": [1.0, 0.5]}, np.array([1.0, 0.5])])
-def test_check_best_epoch_rejects_a_log_that_is_not_a_training_log(log):
-    with pytest.raises(TypeError, match="log"):
-        ch01.check_best_epoch(2, log)
-
-
-@pytest.mark.parametrize(
-    ("val", "best"),
-    [([0.9, 0.7, 0.6, 0.5, 0.4], 5), ([0.3, 0.5, 0.7, 0.9, 1.2], 1)],
-    ids=["best-is-last", "best-is-first"],
-)
-def test_the_out_of_range_hint_never_shows_the_best_epoch(make_log, val, best):
-    log = make_log(val, train=[1.0, 0.8, 0.6, 0.4, 0.2])
-    assert log.best_epoch() == best
-    for answer in (0, 6, -3):
-        message = ch01.check_best_epoch(answer, log).message
-        assert not re.search(rf"\b{best}\b", message), message
-
-
-@pytest.mark.parametrize("answer", ["both", "", "the validation loss"])
-def test_check_gap_sign_other_words_never_show_the_answer(answer):
-    feedback = ch01.check_gap_sign(answer)
-    assert not feedback.correct
-    assert "validation" not in feedback.message.lower()
 
 
 # --- chapter 02 -----------------------------------------------------------------------------------
