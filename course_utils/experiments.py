@@ -368,3 +368,330 @@ def summary_table(
         )
     lines.append(f"{metric}: mean ± sd over the runs; 'best at' is the mean best epoch")
     return "\n".join(lines)
+
+
+# --- many small classifiers as one stacked model (chapter 01) -------------------------------------
+
+
+class _VectorMean(keras.metrics.Metric):  # type: ignore[misc]  # keras is untyped
+    """The mean over the batches of an epoch of one value per stacked model."""
+
+    def __init__(self, size: int, name: str) -> None:
+        super().__init__(name=name)
+        self.total = self.add_variable(shape=(size,), initializer="zeros", name="total")
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+
+    def update_state(self, values: Any, weight: Any) -> None:
+        self.total.assign(self.total + values * weight)
+        self.count.assign(self.count + weight)
+
+    def result(self) -> Any:
+        return self.total / self.count
+
+    def reset_state(self) -> None:
+        self.total.assign(keras.ops.zeros_like(self.total))
+        self.count.assign(0.0)
+
+
+class _Untracked:
+    """Holds the models' layers out of sight of Keras's attribute tracking."""
+
+    def __init__(self, layers: list[list[keras.layers.Dense]]) -> None:
+        self.layers = layers
+
+
+def _dense_layers(model: keras.Model, name: str) -> list[keras.layers.Dense]:
+    """Return the Dense layers of a model made only of Dense layers without penalties."""
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    if not layers or any(type(layer) is not keras.layers.Dense for layer in layers):
+        raise ValueError(f"{name} must be made of Dense layers only (use fit_together for other models)")
+    for layer in layers:
+        extras = (
+            layer.kernel_regularizer,
+            layer.bias_regularizer,
+            layer.activity_regularizer,
+            layer.kernel_constraint,
+            layer.bias_constraint,
+        )
+        if any(extra is not None for extra in extras) or not layer.use_bias:
+            raise ValueError(
+                f"{name}: layer {layer.name!r} has a regularizer, a constraint or no bias; "
+                "fit_stacked trains plain Dense layers only (use fit_together)"
+            )
+        if layer.lora_enabled:
+            raise ValueError(f"{name}: layer {layer.name!r} uses LoRA; fit_stacked cannot train it")
+    return layers
+
+
+def _is_sparse_crossentropy(loss: object) -> bool:
+    if loss in ("sparse_categorical_crossentropy", keras.losses.sparse_categorical_crossentropy):
+        return True
+    return isinstance(loss, keras.losses.SparseCategoricalCrossentropy) and not loss.get_config().get(
+        "from_logits", False
+    )
+
+
+class _Stacked(keras.Model):  # type: ignore[misc]  # keras is untyped
+    """Models of Dense layers as stacked weights: one einsum per layer for all models of a shape."""
+
+    def __init__(self, members: Sequence[keras.Model]) -> None:
+        super().__init__(name="stacked")
+        self.size = len(members)
+        dense = [_dense_layers(model, f"models[{index}]") for index, model in enumerate(members)]
+        first = dense[0]
+        signature = [(layer.kernel.shape[0], layer.get_config()["activation"]) for layer in first]
+        for index, layers in enumerate(dense[1:], start=1):
+            theirs = [(layer.kernel.shape[0], layer.get_config()["activation"]) for layer in layers]
+            if len(theirs) != len(signature) or theirs[0] != signature[0]:
+                raise ValueError(f"models[{index}] has other inputs or another layer count than models[0]")
+            if [a for _, a in theirs] != [a for _, a in signature] or layers[-1].units != first[-1].units:
+                raise ValueError(f"models[{index}] has other activations or outputs than models[0]")
+        if signature[-1][1] != "softmax":
+            raise ValueError("models must end with a softmax Dense layer (probabilities)")
+        self.activations = [keras.activations.get(activation) for _, activation in signature]
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for index, layers in enumerate(dense):
+            groups.setdefault(tuple(layer.units for layer in layers), []).append(index)
+        self.groups = list(groups.values())
+        self.order = [index for group in self.groups for index in group]
+        self.members = _Untracked(dense)  # not tracked: the models' own weights are not trained here
+        self.stacked: list[list[tuple[Any, Any]]] = []
+        for number, group in enumerate(self.groups):
+            variables = []
+            for depth in range(len(first)):
+                kernel = np.stack([np.asarray(dense[i][depth].kernel.numpy()) for i in group])
+                bias = np.stack([np.asarray(dense[i][depth].bias.numpy()) for i in group])
+                k = self.add_weight(shape=kernel.shape, initializer="zeros", name=f"g{number}_kernel{depth}")
+                b = self.add_weight(shape=bias.shape, initializer="zeros", name=f"g{number}_bias{depth}")
+                k.assign(kernel)
+                b.assign(bias)
+                variables.append((k, b))
+            self.stacked.append(variables)
+        self.data_loss_tracker = _VectorMean(self.size, "data_loss")
+        self.accuracy_tracker = _VectorMean(self.size, "accuracy")
+
+    def call(self, inputs: Any, training: bool | None = None) -> Any:
+        outputs = []
+        for variables in self.stacked:
+            hidden = keras.ops.einsum("bi,mio->mbo", inputs, variables[0][0])
+            hidden = self.activations[0](hidden + variables[0][1][:, None, :])
+            for (kernel, bias), activation in zip(variables[1:], self.activations[1:], strict=True):
+                hidden = activation(keras.ops.einsum("mbi,mio->mbo", hidden, kernel) + bias[:, None, :])
+            outputs.append(hidden)
+        joined = keras.ops.concatenate(outputs, axis=0)  # in group order
+        back = [self.order.index(index) for index in range(self.size)]
+        return keras.ops.take(joined, back, axis=0)  # models × batch × classes, in the models' order
+
+    def compute_loss(
+        self,
+        x: Any = None,
+        y: Any = None,
+        y_pred: Any = None,
+        sample_weight: Any = None,
+        training: bool = True,
+    ) -> Any:
+        targets = keras.ops.broadcast_to(y[None, :], (self.size, keras.ops.shape(y)[0]))
+        losses = keras.losses.sparse_categorical_crossentropy(targets, y_pred)
+        each = keras.ops.mean(losses, axis=1)  # each model's own loss: its mean over the batch
+        batch = keras.ops.cast(keras.ops.shape(y)[0], "float32")
+        self.data_loss_tracker.update_state(each, batch)
+        predicted = keras.ops.cast(keras.ops.argmax(y_pred, axis=-1), targets.dtype)
+        right = keras.ops.cast(keras.ops.equal(predicted, targets), "float32")
+        self.accuracy_tracker.update_state(keras.ops.mean(right, axis=1), batch)
+        return keras.ops.sum(each)  # the sum: each model's gradient is that of its own loss
+
+    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, Any]:
+        return {"data_loss": self.data_loss_tracker.result(), "accuracy": self.accuracy_tracker.result()}
+
+    @property
+    def metrics(self) -> list[Any]:
+        found = [self._loss_tracker] if self.compiled and self._loss_tracker is not None else []
+        return [*found, self.data_loss_tracker, self.accuracy_tracker]
+
+    def copy_back(self, indices: Sequence[int]) -> None:
+        """Put the current weights of the models at ``indices`` into the models themselves."""
+        wanted = set(indices)
+        for group, variables in zip(self.groups, self.stacked, strict=True):
+            if wanted.isdisjoint(group):
+                continue
+            for depth, (kernel, bias) in enumerate(variables):
+                kernels, biases = kernel.numpy(), bias.numpy()
+                for position, index in enumerate(group):
+                    if index not in wanted:
+                        continue
+                    self.members.layers[index][depth].kernel.assign(kernels[position])
+                    self.members.layers[index][depth].bias.assign(biases[position])
+
+
+class _StackedDispatch(keras.callbacks.Callback):  # type: ignore[misc]  # keras is untyped
+    """Splits the stacked model's vector logs into one History per model and runs its callbacks."""
+
+    def __init__(
+        self,
+        stacked: _Stacked,
+        members: Sequence[keras.Model],
+        histories: Sequence[keras.callbacks.History],
+        callbacks: Sequence[Sequence[keras.callbacks.Callback]],
+        track: Sequence[Track | None],
+    ) -> None:
+        super().__init__()
+        self.stacked = stacked
+        self.members = list(members)
+        self.histories = list(histories)
+        self.branch_callbacks = [list(own) for own in callbacks]
+        self.track = list(track)
+        self.stopped: list[list[Any] | None] = [None] * len(members)
+
+    def _all(self, index: int) -> list[keras.callbacks.Callback]:
+        return [self.histories[index], *self.branch_callbacks[index]]
+
+    def _running(self) -> list[int]:
+        return [index for index, weights in enumerate(self.stopped) if weights is None]
+
+    def on_train_begin(self, logs: Mapping[str, float] | None = None) -> None:
+        for index, member in enumerate(self.members):
+            member.stop_training = False
+            for callback in self._all(index):
+                callback.set_model(member)
+                callback.on_train_begin()
+
+    def on_epoch_begin(self, epoch: int, logs: Mapping[str, float] | None = None) -> None:
+        for index in self._running():
+            for callback in self._all(index):
+                callback.on_epoch_begin(epoch)
+
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        logs = dict(logs or {})
+        running = self._running()
+        needed = [index for index in running if self.track[index] is not None or self.branch_callbacks[index]]
+        self.stacked.copy_back(needed)  # the models' own weights, for track and callbacks
+        for index in running:
+            member = self.members[index]
+            own: dict[str, float] = {}
+            for prefix in ("", "val_"):
+                if f"{prefix}data_loss" in logs:
+                    data_loss = float(np.asarray(logs[f"{prefix}data_loss"])[index])
+                    own[f"{prefix}accuracy"] = float(np.asarray(logs[f"{prefix}accuracy"])[index])
+                    own[f"{prefix}data_loss"] = data_loss
+                    own[f"{prefix}loss"] = data_loss  # no penalty: the loss is the data loss
+            measure = self.track[index]
+            if measure is not None:
+                own.update({name: float(value) for name, value in measure(member).items()})
+            for callback in self._all(index):
+                callback.on_epoch_end(epoch, own)
+            if member.stop_training:  # its EarlyStopping fired: keep its weights of now
+                self.stopped[index] = member.get_weights()
+        if not self._running():
+            self.model.stop_training = True
+
+    def on_train_end(self, logs: Mapping[str, float] | None = None) -> None:
+        self.stacked.copy_back(self._running())
+        for index, member in enumerate(self.members):
+            weights = self.stopped[index]
+            if weights is not None:  # undo the steps the stack took after this model stopped
+                member.set_weights(weights)
+            for callback in self._all(index):
+                callback.on_train_end()
+
+
+def fit_stacked(
+    models: Sequence[keras.Model],
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    epochs: int,
+    validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+    callbacks: CallbackFactory | Sequence[Sequence[keras.callbacks.Callback]] | None = None,
+    track: Track | Sequence[Track | None] | None = None,
+) -> list[keras.callbacks.History]:
+    """Train many small classifiers as ONE stacked model, full batch; one ``History`` each (chapter 01).
+
+    :func:`fit_together` costs a second or so of tracing per model. For the width sweeps and seed
+    repeats of chapter 01, whose models are plain ``Dense`` stacks, this function stores the
+    weights of all models of one shape as stacked arrays and computes each layer of all of them in
+    one ``einsum``, so a dozen models trace about as fast as one. Each model's loss is its own mean
+    cross-entropy over the training set (the joint loss is their sum, so each model gets exactly
+    its own gradient), and every step is a full-batch step with a copy of the models' common
+    optimizer, elementwise per weight as Adam and SGD are. The result matches separate full-batch
+    fits up to float rounding (the unit tests check it), not bit for bit.
+
+    Each ``History`` logs ``loss``, ``data_loss`` (equal: these models carry no penalty) and
+    ``accuracy``, with ``val_`` twins when ``validation_data`` is given, and its ``model`` is the
+    model itself, holding its trained weights at the end.
+
+    Args:
+        models: built models compiled with ``loss="sparse_categorical_crossentropy"``, each a stack
+            of ``Dense`` layers without regularizers or constraints ending in a softmax, with the
+            same inputs, activations and number of classes; the widths may differ. All must be
+            compiled with the same optimizer class and settings.
+        x: the training inputs.
+        y: the integer class labels.
+        epochs: the number of full-batch steps.
+        validation_data: ``(x_val, y_val)``, evaluated after each step.
+        callbacks: one list of callbacks per model (for example an ``EarlyStopping`` for some
+            of them, ``[]`` for the others), or, as for :func:`fit_together`, a function that
+            returns fresh callbacks for one model. Each sees its model with its weights of the
+            epoch. A model whose callback stops it gets back, at the end, the weights it had when
+            it stopped (before its callbacks' ``on_train_end``).
+        track: a function of a model that returns extra values to log after each epoch; it sees the
+            model with its weights of that epoch. A list gives one such function (or ``None``) per
+            model; copying the weights out of the stack costs time, so track only what you need.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for models that are not plain compiled Dense
+            classifiers, differing optimizers, shared weights, mismatched data or a bad count.
+    """
+    if isinstance(models, keras.Model) or not isinstance(models, Sequence) or not models:
+        raise TypeError("models must be a non-empty list of compiled keras.Model objects")
+    for index, model in enumerate(models):
+        built_model(model, f"models[{index}]")
+        if not model.compiled or model.optimizer is None:
+            raise ValueError(f"models[{index}] is not compiled: call its compile(...) first")
+        if not _is_sparse_crossentropy(model.loss):
+            raise ValueError(f"models[{index}] must be compiled with loss='sparse_categorical_crossentropy'")
+    if len({id(model) for model in models}) != len(models):
+        raise ValueError("models must be distinct models (one list entry each)")
+    positive_int(epochs, "epochs")
+    if track is None or callable(track):
+        measures: list[Track | None] = [track] * len(models)
+    elif isinstance(track, Sequence) and len(track) == len(models):
+        measures = list(track)
+    else:
+        raise TypeError("track must be a function of a model, or one such function (or None) per model")
+    if not all(measure is None or callable(measure) for measure in measures):
+        raise TypeError("track must hold functions of a model (or None)")
+    if callbacks is None:
+        extra: list[list[keras.callbacks.Callback]] = [[] for _ in models]
+    elif callable(callbacks):
+        extra = [list(callbacks()) for _ in models]
+    elif isinstance(callbacks, Sequence) and len(callbacks) == len(models):
+        extra = [list(own) for own in callbacks]
+    else:
+        raise TypeError("callbacks must be one list of callbacks per model, or a function returning them")
+    for own in extra:
+        if not all(isinstance(callback, keras.callbacks.Callback) for callback in own):
+            raise TypeError("callbacks must hold keras.callbacks.Callback objects")
+    n_train = len(np.asarray(x))
+    training = _dataset(x, y, max(n_train, 1), None, "x, y")
+    validation = None
+    if validation_data is not None:
+        if not isinstance(validation_data, tuple) or len(validation_data) != 2:
+            raise TypeError("validation_data must be a tuple (x_val, y_val)")
+        validation = _dataset(*validation_data, len(np.asarray(validation_data[0])), None, "validation_data")
+    stacked = _Stacked(models)
+    stacked.compile(optimizer=_optimizer_copy(models), jit_compile=False)
+    histories = [keras.callbacks.History() for _ in models]
+    sample_x, sample_y = np.asarray(x)[:1], np.asarray(y)[:1]
+    for model in models:  # EarlyStopping(mode="auto") reads the direction of a metric off the model
+        compiled_metrics = model._compile_metrics
+        if compiled_metrics is not None and not compiled_metrics.built:
+            compiled_metrics.build(sample_y, model(sample_x))
+    stacked.fit(
+        training,
+        validation_data=validation,
+        epochs=epochs,
+        shuffle=False,
+        verbose=0,
+        callbacks=[_StackedDispatch(stacked, models, histories, extra, measures)],
+    )
+    return histories

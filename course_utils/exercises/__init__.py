@@ -5,7 +5,7 @@ A checker returns a :class:`Feedback`, which Jupyter shows as one line. ``None``
 ``TypeError`` naming ``answer``. In a notebook::
 
     from course_utils import exercises
-    exercises.ch01.check_best_epoch(answer, log)
+    exercises.ch01.check_early_stopping(stopper, model, history, (x_val, y_val))
 """
 
 from course_utils.exercises import ch01, ch02, ch03, ch04, ch05, ch06, ch07
