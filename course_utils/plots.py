@@ -229,8 +229,9 @@ def plot_penalty_shapes(l1: float = 0.3, l2: float = 0.2, limit: float = 2.0) ->
     Left: the penalties ``l1·|w|`` and ``l2·w²``. Right: the pull, minus the (sub)gradient, which is
     the direction a gradient step moves the weight: ``-l1·sign(w)`` and ``-2·l2·w``. L1's pull jumps
     at 0, where TensorFlow (like :func:`course_utils.penalties.penalty_gradient`) uses the subgradient
-    0; the figure draws the two sides apart and marks that value with a dot. The two strengths have
-    different units, so the defaults are not equal: they make the penalties equal at
+    0; the figure draws the two sides apart, ends each side at 0 with an open circle (the values
+    ``±l1`` the pull does not take at 0) and marks the value it does take with a dot. The two
+    strengths have different units, so the defaults are not equal: they make the penalties equal at
     ``|w| = l1 / l2`` = 1.5.
 
     Raises:
@@ -250,6 +251,9 @@ def plot_penalty_shapes(l1: float = 0.3, l2: float = 0.2, limit: float = 2.0) ->
     right.plot([0.0], -penalty_gradient(np.zeros(1), l1=l1), "o", color="C0", markersize=4)
     right.plot(w, -penalty_gradient(w, l2=l2), "C1")
     right.axhline(0, color="0.5", linewidth=0.8)
+    right.plot(  # open ends of the two sides: the jump at 0 is a jump, not a vertical line
+        [0.0, 0.0], [l1, -l1], "o", color="C0", markerfacecolor="white", markersize=5, zorder=3
+    )
     left.set(xlabel="weight w", ylabel="penalty", title="Penalty of one weight")
     right.set(xlabel="weight w", ylabel="−d penalty / dw", title="The pull on it, towards 0")
     left.legend(fontsize=8)
@@ -319,6 +323,68 @@ def plot_one_weight_optimum(
         )
     ax.set(xlabel="a, where the data alone would put the weight", ylabel="best weight w*", title=title)
     ax.legend(fontsize=8, loc="upper left")
+    figure.tight_layout()
+    return figure
+
+
+def plot_one_weight_objectives(
+    a: Sequence[float],
+    lam: float,
+    w_limits: tuple[float, float] = (-1.0, 2.0),
+    title: str | None = None,
+) -> Figure:
+    """Draw the one-weight objectives ``(w - a)² + lam·|w|`` and ``(w - a)² + lam·w²`` (chapter 02).
+
+    Two panels side by side, L1 left and L2 right, on a shared loss axis: one curve per value of
+    ``a`` (where the data alone would put the weight), each with a dot at its lowest point on a fine
+    grid of ``w`` that contains 0 exactly. With L1 and ``|a| <= lam / 2`` that point is the kink at
+    ``w = 0``; with L2 the lowest point is never at the kink, because there is none. A thin line
+    marks ``w = 0``.
+
+    Raises:
+        TypeError/ValueError: if ``a`` is not a non-empty sequence of at most 6 finite numbers, for a
+            negative or non-finite ``lam``, if ``w_limits`` is not two finite numbers, the first
+            below 0 and the second above it, or if ``title`` is not a string or None.
+    """
+    if isinstance(a, str | bytes) or not isinstance(a, Sequence | np.ndarray):
+        raise TypeError(f"a must be a sequence of numbers, got {type(a).__name__}")
+    centres = float_array(a, "a")
+    if centres.ndim != 1 or not 1 <= centres.size <= 6:
+        raise ValueError(f"a must hold 1 to 6 numbers, got shape {centres.shape}")
+    strength = non_negative_float(lam, "lam")
+    if not isinstance(w_limits, Sequence) or isinstance(w_limits, str) or len(w_limits) != 2:
+        raise TypeError(f"w_limits must be a pair (low, high), got {w_limits!r}")
+    low = float(float_array(w_limits[0], "w_limits[0]"))
+    high = float(float_array(w_limits[1], "w_limits[1]"))
+    if not low < 0.0 < high:
+        raise ValueError(f"w_limits must satisfy low < 0 < high, got ({low:g}, {high:g})")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string or None, got {type(title).__name__}")
+    w = np.union1d(np.linspace(low, high, 601), [0.0])
+    penalties = {
+        f"L1: (w − a)² + {strength:g}·|w|": strength * np.abs(w),
+        f"L2: (w − a)² + {strength:g}·w²": strength * w**2,
+    }
+    figure, axes = plt.subplots(1, 2, figsize=(8.0, 3.4), sharey=True)
+    for ax, (panel, penalty) in zip(axes, penalties.items(), strict=True):
+        ax.axvline(0.0, color="0.5", linewidth=0.8)
+        objectives = [(w - centre) ** 2 + penalty for centre in centres]
+        for index, (centre, objective) in enumerate(zip(centres, objectives, strict=True)):
+            ax.plot(w, objective, color=f"C{index}", linewidth=1.8, label=f"a = {centre:g}")
+        for index, objective in enumerate(objectives):  # after the curves: last in the legend
+            lowest = int(np.argmin(objective))
+            ax.plot(
+                [w[lowest]],
+                [objective[lowest]],
+                "o",
+                color=f"C{index}",
+                markersize=6,
+                label="lowest point" if index == 0 else None,
+            )
+        ax.set(xlabel="weight w", title=panel)
+    axes[0].set_ylabel("objective")
+    axes[0].legend(fontsize=8, loc="upper center")
+    figure.suptitle(title if title is not None else f"The objective of one weight, λ = {strength:g}")
     figure.tight_layout()
     return figure
 

@@ -190,10 +190,13 @@ def test_penalty_shapes_draw_penalties_and_their_pull():
     assert (w.min(), w.max()) == (-1.0, 1.0)
     np.testing.assert_allclose(l1_line.get_ydata(), 0.5 * np.abs(w))
     np.testing.assert_allclose(l2_line.get_ydata(), 2.0 * w**2)  # no factor 1/2
-    negative, positive, at_zero, l2_pull, _zero_line = right.get_lines()
+    negative, positive, at_zero, l2_pull, _zero_line, open_ends = right.get_lines()
     assert np.all(negative.get_xdata() < 0) and np.all(negative.get_ydata() == 0.5)  # pulled up, to 0
     assert np.all(positive.get_xdata() > 0) and np.all(positive.get_ydata() == -0.5)
     np.testing.assert_array_equal(at_zero.get_xydata(), [[0.0, 0.0]])  # the subgradient at 0
+    np.testing.assert_array_equal(open_ends.get_xydata(), [[0.0, 0.5], [0.0, -0.5]])  # the jump's ends
+    assert open_ends.get_marker() == "o" and open_ends.get_linestyle() == "None"
+    assert open_ends.get_markerfacecolor() == "white"  # open: the pull does not take these values
     np.testing.assert_allclose(l2_pull.get_ydata(), -4.0 * l2_pull.get_xdata())  # minus 2·l2·w
 
 

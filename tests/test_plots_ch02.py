@@ -1,11 +1,11 @@
-"""Tests of the figure chapter 02 adds to course_utils.plots: the best weight of a one-weight problem."""
+"""Tests of the figures chapter 02 adds to course_utils.plots: the one-weight objective and optimum."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course_utils.plots import plot_one_weight_optimum
+from course_utils.plots import plot_one_weight_objectives, plot_one_weight_optimum
 
 pytestmark = pytest.mark.usefixtures("close_figures")
 
@@ -76,3 +76,66 @@ def test_one_weight_optimum_rejects_bad_arguments_by_name(args, kwargs, error, n
     with pytest.raises(error, match=name):
         plot_one_weight_optimum(*args, **kwargs)
     assert len(plt.get_fignums()) == before  # no half-drawn figure is left open
+
+
+# --- plot_one_weight_objectives ----------------------------------------------------------------
+
+
+def test_one_weight_objectives_draw_both_penalties_with_their_lowest_points():
+    figure = plot_one_weight_objectives([0.3, 1.2], lam=1.0)
+    assert isinstance(figure, Figure)
+    left, right = figure.axes
+    assert left.get_title().startswith("L1") and right.get_title().startswith("L2")
+    assert left.get_xlabel() and right.get_xlabel() and left.get_ylabel()
+    assert figure.get_suptitle() == "The objective of one weight, λ = 1"
+    lowest = {}
+    for name, ax, penalty in [("L1", left, np.abs), ("L2", right, np.square)]:
+        _zero, curve_in, curve_out, dot_in, dot_out = ax.get_lines()
+        w = curve_in.get_xdata()
+        assert (w.min(), w.max()) == (-1.0, 2.0) and 0.0 in w  # the kink is on the grid
+        np.testing.assert_allclose(curve_in.get_ydata(), (w - 0.3) ** 2 + penalty(w))
+        np.testing.assert_allclose(curve_out.get_ydata(), (w - 1.2) ** 2 + penalty(w))
+        assert curve_in.get_color() != curve_out.get_color()
+        for dot, curve in [(dot_in, curve_in), (dot_out, curve_out)]:
+            assert dot.get_marker() == "o"
+            assert dot.get_ydata()[0] == curve.get_ydata().min()
+        lowest[name] = (float(dot_in.get_xdata()[0]), float(dot_out.get_xdata()[0]))
+    assert lowest["L1"][0] == 0.0  # inside the band |a| <= λ/2: the minimum is the kink itself
+    assert lowest["L1"][1] == pytest.approx(0.7, abs=0.01)  # outside: a - λ/2
+    assert lowest["L2"][0] == pytest.approx(0.15, abs=0.01) and lowest["L2"][0] != 0.0  # a / (1 + λ)
+    assert lowest["L2"][1] == pytest.approx(0.6, abs=0.01)
+    labels = [text.get_text() for text in left.get_legend().get_texts()]
+    assert labels == ["a = 0.3", "a = 1.2", "lowest point"]
+    assert right.get_legend() is None
+
+
+def test_one_weight_objectives_take_limits_and_a_title():
+    figure = plot_one_weight_objectives(np.array([-0.5]), lam=0.4, w_limits=(-2, 1), title="T")
+    left, _ = figure.axes
+    assert figure.get_suptitle() == "T"
+    w = left.get_lines()[1].get_xdata()
+    assert (w.min(), w.max()) == (-2.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "name"),
+    [
+        (([],), {"lam": 1.0}, ValueError, "a must"),
+        (([0.1] * 7,), {"lam": 1.0}, ValueError, "a must"),
+        (("0.3",), {"lam": 1.0}, TypeError, "a must"),
+        ((0.3,), {"lam": 1.0}, TypeError, "a must"),
+        (([float("nan")],), {"lam": 1.0}, ValueError, "a must"),
+        (([0.3],), {"lam": -1.0}, ValueError, "lam"),
+        (([0.3],), {"lam": "1"}, TypeError, "lam"),
+        (([0.3],), {"lam": 1.0, "w_limits": (0.5, 2.0)}, ValueError, "w_limits"),
+        (([0.3],), {"lam": 1.0, "w_limits": (2.0, -1.0)}, ValueError, "w_limits"),
+        (([0.3],), {"lam": 1.0, "w_limits": (-1.0,)}, TypeError, "w_limits"),
+        (([0.3],), {"lam": 1.0, "w_limits": (-1.0, float("inf"))}, ValueError, "w_limits"),
+        (([0.3],), {"lam": 1.0, "title": 5}, TypeError, "title"),
+    ],
+)
+def test_one_weight_objectives_reject_bad_arguments_by_name(args, kwargs, error, name):
+    before = len(plt.get_fignums())
+    with pytest.raises(error, match=name):
+        plot_one_weight_objectives(*args, **kwargs)
+    assert len(plt.get_fignums()) == before
