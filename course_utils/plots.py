@@ -932,3 +932,74 @@ def plot_weight_pairs(
         figure.legend(handles, entries, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     figure.suptitle(title)
     return figure
+
+
+def plot_kernel_magnitudes(
+    kernels: Mapping[str, ArrayLike],
+    informative: ArrayLike | None = None,
+    floor: float = 1e-3,
+    title: str = "Kernel weights, input by input",
+) -> Figure:
+    """Draw the magnitude of every weight of one or more Dense kernels, side by side (chapter 04).
+
+    Each panel is a kernel drawn as an image: one row per input, one column per unit, the colour
+    giving ``|w|`` on a logarithmic scale shared by all panels. A row that is dark from end to end
+    is an input the layer no longer uses; dark cells scattered inside bright rows are single
+    weights near zero. Magnitudes below ``floor`` get the darkest colour.
+
+    Args:
+        kernels: 2-D kernels (inputs × units) by panel title, all of the same shape.
+        informative: optional boolean mask over the inputs, true where an input really matters;
+            those rows are marked with a red tick on the left of each panel.
+        floor: the smallest magnitude the colour scale tells apart (> 0).
+        title: the figure's title.
+
+    Raises:
+        TypeError/ValueError: naming the argument, for an empty mapping, kernels that are not 2-D
+            or differ in shape, a mask of the wrong length, or a ``floor`` that is not > 0.
+    """
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import LogNorm
+
+    if not isinstance(kernels, Mapping) or not kernels:
+        raise ValueError("kernels must be a non-empty mapping of title -> 2-D kernel")
+    arrays = {label: np.abs(float_array(values, f"kernels[{label!r}]")) for label, values in kernels.items()}
+    shapes = {values.shape for values in arrays.values()}
+    if any(values.ndim != 2 for values in arrays.values()) or len(shapes) != 1:
+        raise ValueError(f"kernels must be 2-D (inputs × units) and of one shape, got {sorted(shapes)}")
+    n_inputs, n_units = next(iter(arrays.values())).shape
+    mask = None
+    if informative is not None:
+        mask = np.asarray(informative)
+        if mask.dtype != np.bool_ or mask.shape != (n_inputs,):
+            raise ValueError(
+                f"informative must be a boolean mask of {n_inputs} values, got {mask.dtype} {mask.shape}"
+            )
+    low = non_negative_float(floor, "floor")
+    if low == 0:
+        raise ValueError("floor must be > 0: the colour scale is logarithmic")
+    high = max(low * 10, *(float(values.max()) for values in arrays.values()))
+    norm = LogNorm(vmin=low, vmax=high, clip=True)
+    from matplotlib.ticker import MaxNLocator
+
+    width = min(12.0, 1.6 + 2.4 * len(arrays) * max(0.6, n_units / n_inputs))
+    figure, axes = plt.subplots(
+        1, len(arrays), figsize=(width, 3.8), sharey=True, squeeze=False, layout="constrained"
+    )
+    for ax, (label, values) in zip(axes[0], arrays.items(), strict=True):
+        ax.imshow(np.maximum(values, low), cmap="magma", norm=norm, aspect="auto", interpolation="nearest")
+        ax.set(title=label, xlabel="unit")
+        ax.grid(False)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if mask is not None:
+            rows = np.flatnonzero(mask)
+            ax.plot(np.full(rows.size, -0.5), rows, ">", color="C2", markersize=6, clip_on=False)
+    axes[0, 0].set_ylabel("input")
+    if mask is not None:
+        marker = Line2D([], [], marker=">", linestyle="none", color="C2", label="informative input")
+        figure.legend(handles=[marker], loc="outside lower left", fontsize=8, frameon=False)
+    shared = ScalarMappable(norm=norm, cmap="magma")  # one scale for every panel
+    figure.colorbar(shared, ax=axes[0].tolist(), label="|weight| (log scale)", shrink=0.9)
+    figure.suptitle(title)
+    return figure

@@ -109,56 +109,348 @@ def test_check_l1l2_identifier_rejects_a_wrong_type(answer):
         ch04.check_l1l2_identifier(answer)
 
 
-# --- check_losses_count ---------------------------------------------------------------------------
+# --- check_pull_regularizer -----------------------------------------------------------------------
+
+ops = keras.ops
 
 
-def _exercise_model():
-    """The model of the exercise, built as the notebook builds it, called on two batches."""
-    first = keras.layers.Dense(
-        5, kernel_regularizer="l2", bias_regularizer="l2", activity_regularizer="l1", name="first"
-    )
-    second = keras.layers.Dense(
-        2, kernel_regularizer=keras.regularizers.L1L2(l1=0.01, l2=0.01), name="second"
-    )
-    model = keras.Sequential([keras.Input((6,)), first, second])
-    rng = np.random.default_rng(0)
-    model(rng.normal(size=(4, 6)))
-    model(rng.normal(size=(7, 6)))
-    return model
+@keras.saving.register_keras_serializable(package="test_ch04")
+class PullTowards(keras.regularizers.Regularizer):
+    """The right answer: strength · Σ (w − value)²."""
+
+    def __init__(self, strength=0.01, value=0.0):
+        self.strength = strength
+        self.value = value
+
+    def __call__(self, weights):
+        return self.strength * ops.sum(ops.square(weights - self.value))
+
+    def get_config(self):
+        return {"strength": self.strength, "value": self.value}
 
 
-def test_check_losses_count_matches_what_keras_holds():
-    count = len(_exercise_model().losses)
-    assert ch04.check_losses_count(count).correct
-    assert ch04.check_losses_count(np.int64(count)).correct
+@keras.saving.register_keras_serializable(package="test_ch04")
+class PullTowardsFloat(keras.regularizers.Regularizer):
+    """Also right: floats in the config, the square written as a product, keyword-only arguments."""
+
+    def __init__(self, *, strength, value):
+        self.strength = float(strength)
+        self.value = float(value)
+
+    def __call__(self, weights):
+        difference = weights - ops.cast(self.value, weights.dtype)
+        return ops.cast(self.strength, weights.dtype) * ops.sum(difference * difference)
+
+    def get_config(self):
+        return {"strength": self.strength, "value": self.value}
+
+
+class Unregistered(PullTowards):
+    """Right penalty and config, but not registered."""
+
+
+@keras.saving.register_keras_serializable(package="test_ch04")
+class NoConfig(keras.regularizers.Regularizer):
+    def __init__(self, strength=0.01, value=0.0):
+        self.strength, self.value = strength, value
+
+    def __call__(self, weights):
+        return self.strength * ops.sum(ops.square(weights - self.value))
+
+
+@keras.saving.register_keras_serializable(package="test_ch04")
+class TensorConfig(PullTowards):
+    def get_config(self):
+        return {"strength": ops.convert_to_tensor(self.strength), "value": self.value}
+
+
+@keras.saving.register_keras_serializable(package="test_ch04")
+class ConfigWithoutValue(PullTowards):
+    def get_config(self):
+        return {"strength": self.strength}
+
+
+def _penalty_class(name, formula, registered=True):
+    """A registered PullTowards look-alike whose penalty is formula(weights, strength, value)."""
+
+    def call(self, weights):
+        return formula(weights, self.strength, self.value)
+
+    cls = type(name, (PullTowards,), {"__call__": call})
+    return keras.saving.register_keras_serializable(package="test_ch04")(cls) if registered else cls
+
+
+IgnoresValue = _penalty_class("IgnoresValue", lambda w, s, v: s * ops.sum(ops.square(w)))
+WrongSign = _penalty_class("WrongSign", lambda w, s, v: s * ops.sum(ops.square(w + v)))
+NoStrength = _penalty_class("NoStrength", lambda w, s, v: ops.sum(ops.square(w - v)))
+Mean = _penalty_class("Mean", lambda w, s, v: s * ops.mean(ops.square(w - v)))
+Absolute = _penalty_class("Absolute", lambda w, s, v: s * ops.sum(ops.abs(w - v)))
+Twice = _penalty_class("Twice", lambda w, s, v: 2 * s * ops.sum(ops.square(w - v)))
+NearlyRight = _penalty_class("NearlyRight", lambda w, s, v: 1.01 * s * ops.sum(ops.square(w - v)))
+PerRow = _penalty_class("PerRow", lambda w, s, v: s * ops.sum(ops.square(w - v), axis=-1))
+# right on 2-D kernels only: summing over two axes leaves a vector for a 4-D kernel, fails on 1-D
+TwoAxes = _penalty_class("TwoAxes", lambda w, s, v: s * ops.sum(ops.square(w - v), axis=(0, 1)))
+# the right value everywhere, but exp(2 log|u|) has a NaN gradient where u = 0
+NanGradient = _penalty_class(
+    "NanGradient", lambda w, s, v: s * ops.sum(ops.exp(2.0 * ops.log(ops.abs(w - v))))
+)
+
+
+@keras.saving.register_keras_serializable(package="test_ch04")
+class Positional(PullTowards):
+    def __init__(self, s, v):
+        super().__init__(s, v)
+
+
+class NotARegularizer:
+    def __init__(self, strength=0.01, value=0.0):
+        self.strength, self.value = strength, value
+
+    def __call__(self, weights):
+        return self.strength * ops.sum(ops.square(weights - self.value))
+
+
+# The right answer is code: a wrong answer's message must not show it.
+PULL_SECRETS = [r"ops\.", r"square\(", r"\(w - value\)", r"\(w − value\)", r"return self", r"def "]
+
+
+@pytest.mark.parametrize("answer", [PullTowards, PullTowardsFloat], ids=["plain", "floats"])
+def test_check_pull_regularizer_accepts_right_classes(answer):
+    feedback = ch04.check_pull_regularizer(answer)
+    assert isinstance(feedback, Feedback)
+    assert feedback.correct is True, feedback
+    assert "Right" in feedback.message
 
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
     [
-        (3, "Too few"),  # forgot the bias or the activity penalty
-        (2, "Too few"),
-        (0, "Too few"),
-        (1, "Too few"),
-        (5, "Too many"),  # L1L2 counted twice, or the activity penalty of both calls
-        (6, "Too many"),
-        (100, "Too many"),
-        (-1, "negative"),
+        (Unregistered, "not registered"),
+        (NoConfig, "NotImplementedError"),
+        (TensorConfig, "plain data"),
+        (ConfigWithoutValue, "every argument"),
+        (IgnoresValue, "ignores `value`"),
+        (WrongSign, "−value"),
+        (NoStrength, "strength"),
+        (Mean, "average"),
+        (Absolute, "absolute values"),
+        (Twice, "constant factor"),
+        (NearlyRight, "differs from the formula"),
+        (PerRow, "one number"),
+        (TwoAxes, "one number"),
+        (NanGradient, "not finite"),
+        (Positional, "cannot be built"),
+        (NotARegularizer, "does not subclass"),
     ],
+    ids=lambda value: value.__name__ if isinstance(value, type) else None,
 )
-def test_check_losses_count_rejects_wrong_answers_with_a_hint(answer, hint):
-    feedback = ch04.check_losses_count(answer)
+def test_check_pull_regularizer_rejects_wrong_classes_with_a_hint(answer, hint):
+    feedback = ch04.check_pull_regularizer(answer)
+    assert isinstance(feedback, Feedback)
     assert feedback.correct is False
     assert feedback != NOT_ANSWERED
-    assert hint in feedback.message
-    assert not re.search(r"(?i)\b(4|four)\b", feedback.message), feedback.message
+    assert hint in feedback.message, feedback.message
+    for secret in PULL_SECRETS:
+        assert not re.search(secret, feedback.message), (answer, feedback.message)
 
 
-def test_check_losses_count_none_means_not_answered():
-    assert ch04.check_losses_count(None) == NOT_ANSWERED
+def test_check_pull_regularizer_finds_a_penalty_right_only_on_some_shapes():
+    # TwoAxes is right on 2-D kernels: the checker must also try other shapes to see it is wrong.
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(4, 3)).astype("float32")
+    assert np.isclose(float(TwoAxes(0.3, 0.5)(weights)), float(PullTowards(0.3, 0.5)(weights)))
+    assert not ch04.check_pull_regularizer(TwoAxes).correct
 
 
-@pytest.mark.parametrize("answer", [4.0, "4", True, [4], np.float64(4.0), np.array([4])])
-def test_check_losses_count_rejects_a_wrong_type(answer):
+def test_check_pull_regularizer_none_means_not_answered():
+    assert ch04.check_pull_regularizer(None) == NOT_ANSWERED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [PullTowards(0.3, 0.5), lambda w: ops.sum(w), "PullTowards", keras.regularizers.L2(0.01), 0.3],
+    ids=["instance", "function", "string", "keras instance", "number"],
+)
+def test_check_pull_regularizer_rejects_a_wrong_type(answer):
     with pytest.raises(TypeError, match="answer"):
-        ch04.check_losses_count(answer)
+        ch04.check_pull_regularizer(answer)
+
+
+# --- check_conv_penalty ---------------------------------------------------------------------------
+
+
+def _exercise_model():
+    """The exercise model, built as the notebook builds it."""
+    keras.utils.set_random_seed(4)
+    return keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            keras.layers.Conv2D(8, 3, activation="relu", name="conv_1"),
+            keras.layers.Conv2D(8, 3, activation="relu", name="conv_2"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(10, activation="softmax", name="output"),
+        ],
+        name="exercise_model",
+    )
+
+
+@pytest.fixture(scope="module")
+def exercise_model():
+    return _exercise_model()
+
+
+def _target():
+    return keras.regularizers.L1L2(l1=1e-4, l2=1e-3)
+
+
+def by_cloning(model):
+    def add(layer):
+        config = layer.get_config()
+        if isinstance(layer, keras.layers.Conv2D):
+            config["kernel_regularizer"] = _target()
+        return type(layer).from_config(config)
+
+    clone = keras.models.clone_model(model, clone_function=add)
+    clone.set_weights(model.get_weights())
+    return clone
+
+
+def by_config(model):
+    config = model.get_config()
+    for layer in config["layers"]:
+        if layer["class_name"] == "Conv2D":
+            layer["config"]["kernel_regularizer"] = {"class_name": "L1L2", "config": {"l1": 1e-4, "l2": 1e-3}}
+    rebuilt = keras.Sequential.from_config(config)
+    rebuilt.set_weights(model.get_weights())
+    return rebuilt
+
+
+def in_place_both(model):
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            layer.kernel_regularizer = _target()
+            layer.kernel.regularizer = layer.kernel_regularizer
+    return model
+
+
+def variable_only(model):
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            layer.kernel.regularizer = _target()
+    return model
+
+
+def attribute_only(model):
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            layer.kernel_regularizer = _target()
+    return model
+
+
+def cloning_with(regularizer, condition=lambda layer: isinstance(layer, keras.layers.Conv2D), bias=False):
+    def answer(model):
+        def add(layer):
+            config = layer.get_config()
+            if condition(layer):
+                config["kernel_regularizer"] = regularizer()
+                if bias:
+                    config["bias_regularizer"] = regularizer()
+            return type(layer).from_config(config)
+
+        clone = keras.models.clone_model(model, clone_function=add)
+        clone.set_weights(model.get_weights())
+        return clone
+
+    return answer
+
+
+def without_weights(model):
+    return cloning_with(_target)(model).__class__.from_config(cloning_with(_target)(model).get_config())
+
+
+def by_names(model):
+    for name in ("conv_1", "conv_2"):
+        layer = model.get_layer(name)
+        layer.kernel_regularizer = _target()
+        layer.kernel.regularizer = layer.kernel_regularizer
+    return model
+
+
+def first_only(model):
+    layer = model.layers[0]
+    layer.kernel_regularizer = _target()
+    layer.kernel.regularizer = layer.kernel_regularizer
+    return model
+
+
+def returns_nothing(model):
+    in_place_both(model)
+
+
+def raises(model):
+    raise RuntimeError("not written yet")
+
+
+@pytest.mark.parametrize("answer", [by_cloning, by_config, in_place_both], ids=lambda f: f.__name__)
+def test_check_conv_penalty_accepts_the_ways_that_work(answer, exercise_model):
+    feedback = ch04.check_conv_penalty(answer, exercise_model)
+    assert isinstance(feedback, Feedback)
+    assert feedback.correct is True, feedback
+
+
+def test_check_conv_penalty_leaves_the_learners_model_alone(exercise_model):
+    before = [w.copy() for w in exercise_model.get_weights()]
+    ch04.check_conv_penalty(in_place_both, exercise_model)
+    assert not exercise_model.losses
+    assert all(np.array_equal(a, b) for a, b in zip(before, exercise_model.get_weights(), strict=True))
+
+
+WRONG_CONV_ANSWERS = {
+    "variable only": (variable_only, "lost when the model is saved"),
+    "attribute only": (attribute_only, "kernel variable has no regularizer"),
+    "L2 only": (cloning_with(lambda: keras.regularizers.L2(1e-3)), "L2 penalty"),
+    "l2 1.01 times": (
+        cloning_with(lambda: keras.regularizers.L1L2(l1=1e-4, l2=1.01e-3)),
+        "differ from the task",
+    ),
+    "swapped": (cloning_with(lambda: keras.regularizers.L1L2(l1=1e-3, l2=1e-4)), "differ from the task"),
+    "every layer": (cloning_with(_target, condition=lambda layer: hasattr(layer, "kernel")), "not a Conv2D"),
+    "bias too": (cloning_with(_target, bias=True), "penalizes its bias"),
+    "weights not copied": (without_weights, "weights"),
+    "by layer names": (by_names, "another model"),
+    "first layer only": (first_only, "'conv_2' has no penalty"),
+    "returns nothing": (returns_nothing, "must return a keras model"),
+    "raises": (raises, "RuntimeError"),
+}
+
+# The strengths and the calls that solve the exercise must not appear in a hint.
+CONV_SECRETS = [r"1e-0?4", r"0\.0001", r"1e-0?3", r"0\.001", r"clone_model", r"set_weights", r"from_config"]
+
+
+@pytest.mark.parametrize(("answer", "hint"), list(WRONG_CONV_ANSWERS.values()), ids=list(WRONG_CONV_ANSWERS))
+def test_check_conv_penalty_rejects_wrong_answers_with_a_hint(answer, hint, exercise_model):
+    feedback = ch04.check_conv_penalty(answer, exercise_model)
+    assert isinstance(feedback, Feedback)
+    assert feedback.correct is False
+    assert feedback != NOT_ANSWERED
+    assert hint in feedback.message, feedback.message
+    for secret in CONV_SECRETS:
+        assert not re.search(secret, feedback.message), feedback.message
+
+
+def test_check_conv_penalty_none_means_not_answered(exercise_model):
+    assert ch04.check_conv_penalty(None, exercise_model) == NOT_ANSWERED
+
+
+@pytest.mark.parametrize("answer", ["by_cloning", 3, _exercise_model()], ids=["string", "number", "a model"])
+def test_check_conv_penalty_rejects_an_answer_of_the_wrong_type(answer, exercise_model):
+    with pytest.raises(TypeError, match="answer"):
+        ch04.check_conv_penalty(answer, exercise_model)
+
+
+def test_check_conv_penalty_rejects_a_bad_model():
+    with pytest.raises(TypeError, match="model"):
+        ch04.check_conv_penalty(by_cloning, "exercise_model")
+    unbuilt = keras.Sequential([keras.layers.Conv2D(8, 3), keras.layers.Flatten(), keras.layers.Dense(10)])
+    with pytest.raises(ValueError, match="model"):
+        ch04.check_conv_penalty(by_cloning, unbuilt)
