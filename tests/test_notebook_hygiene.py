@@ -28,7 +28,7 @@ FIRST_CELL = re.compile(
     r"try:\n    import course_utils  # [^\n]*\n"
     r"except ModuleNotFoundError:\n"
     r"    %pip install --quiet \"course_utils @ git\+[^\n\"]+@main\"\n\n"
-    r"(?=from course_utils import )"
+    r"(?:#[^\n]*\n)*(?=from course_utils import )"
 )
 
 
