@@ -198,6 +198,9 @@ def fit_together(
         validation_data: ``(x_val, y_val)``, evaluated after each epoch.
         batch_size: examples per step; ``None`` trains on the whole training set in each step.
         shuffle_seed: seeds the reshuffle of the batches in each epoch; ``None`` keeps the order.
+            It is TensorFlow's operation seed: the order also depends on TensorFlow's global seed
+            when the call is made (the one the last ``keras.utils.set_random_seed`` set, for example
+            in the last model function). Full-batch training (``batch_size=None``) has no order.
         callbacks: a function that returns fresh callbacks for one model (for example an
             ``EarlyStopping``); it is called once per model. A model whose callback stops it gets back,
             at the end, the weights it had when it stopped; the others train on.
