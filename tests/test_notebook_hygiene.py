@@ -25,7 +25,7 @@ INSTALL = re.compile(
 )
 # The first code cell: a Colab-only install, then imports only, course_utils first.
 FIRST_CELL = re.compile(
-    r"try:\n    import course_utils  # [^\n]*\n"
+    r"try:  # [^\n]*\n    import course_utils  # noqa: F401\n"
     r"except ModuleNotFoundError:\n"
     r"    %pip install --quiet \"course_utils @ git\+[^\n\"]+@main\"\n\n"
     r"(?:#[^\n]*\n)*(?=from course_utils import )"
