@@ -165,3 +165,19 @@ def test_twin_regression_rejects_bad_arguments_by_name(kwargs, error, name):
     arguments = {"n_train": 10, "n_val": 5} | kwargs
     with pytest.raises(error, match=name):
         make_twin_regression(**arguments)
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        lambda: make_linear_regression(np.ones(4), n_train=30, n_val=20, n_test=10, seed=3),
+        lambda: make_twin_regression(n_train=30, n_val=20, n_test=10, seed=3),
+    ],
+    ids=["linear", "twins"],
+)
+def test_the_three_parts_are_disjoint_draws_in_order(problem):
+    split = problem().split
+    parts = [split.x_train, split.x_val, split.x_test]
+    assert [len(part) for part in parts] == [30, 20, 10]
+    rows = [{row.tobytes() for row in part} for part in parts]
+    assert sum(len(r) for r in rows) == len(set().union(*rows)) == 60

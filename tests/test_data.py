@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sklearn.datasets
 
 from course_utils.data import Split, load_digits, make_sparse_regression
 
@@ -103,14 +104,30 @@ def test_n_train_equal_to_the_whole_training_part_keeps_it(digits):
     assert_same_split(load_digits(n_train=len(digits.x_train)), digits)
 
 
-@pytest.mark.parametrize("n_train", [1068, 1076])
-def test_n_train_just_below_the_full_training_part_works_or_is_rejected_by_name(n_train):
-    try:
-        split = load_digits(n_train=n_train)
-    except ValueError as error:
-        assert "n_train" in str(error)
-    else:
-        assert len(split.x_train) == n_train
+def test_n_train_up_to_ten_below_the_full_training_part_works(digits):
+    largest = len(digits.x_train) - 10
+    assert len(load_digits(n_train=largest).x_train) == largest
+
+
+@pytest.mark.parametrize("below", [1, 9])
+def test_n_train_just_below_the_full_training_part_is_rejected_by_name(digits, below):
+    with pytest.raises(ValueError, match="n_train must be at most"):
+        load_digits(n_train=len(digits.x_train) - below)
+
+
+def _rows(x):
+    return {row.tobytes() for row in np.asarray(x).reshape(len(x), -1)}
+
+
+@pytest.mark.parametrize("n_train", [None, 120])
+def test_the_three_parts_are_disjoint_and_together_are_the_digits(n_train):
+    split = load_digits(n_train=n_train)
+    train, val, test = _rows(split.x_train), _rows(split.x_val), _rows(split.x_test)
+    assert not train & val and not train & test and not val & test
+    everything = _rows(sklearn.datasets.load_digits().data.astype(np.float32) / 16.0)
+    assert (train | val | test) <= everything
+    if n_train is None:
+        assert train | val | test == everything
 
 
 @pytest.mark.parametrize(
