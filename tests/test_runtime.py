@@ -25,9 +25,15 @@ def test_keras_runs_on_tensorflow():
     assert keras.backend.backend() == "tensorflow"
 
 
-def test_thread_counts_are_fixed():
-    assert tf.config.threading.get_intra_op_parallelism_threads() == runtime.THREADS
-    assert tf.config.threading.get_inter_op_parallelism_threads() == runtime.THREADS
+def test_tensorflow_runs_on_one_thread_with_deterministic_ops():
+    # One thread inside and across ops keeps every sum in one order: the stored outputs depend on it.
+    assert runtime.THREADS == 1
+    assert tf.config.threading.get_intra_op_parallelism_threads() == 1
+    assert tf.config.threading.get_inter_op_parallelism_threads() == 1
+    # TensorFlow exports enable_op_determinism but not its query, which lives here:
+    from tensorflow.python.framework import config as tf_config
+
+    assert tf_config.is_op_determinism_enabled()
 
 
 def test_fixing_the_same_thread_count_again_is_harmless():
@@ -69,6 +75,9 @@ def test_another_seed_gives_other_numbers():
 
 def test_seed_everything_accepts_zero():
     seed_everything(0)
+    first = _draws()
+    seed_everything(0)
+    assert _draws() == first
 
 
 @pytest.mark.parametrize(
