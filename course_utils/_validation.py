@@ -23,6 +23,14 @@ def non_negative_float(value: object, name: str) -> float:
     return number
 
 
+def positive_float(value: object, name: str) -> float:
+    """Return ``value`` as a float, or raise if it is not a finite number > 0."""
+    number = non_negative_float(value, name)
+    if number == 0:
+        raise ValueError(f"{name} must be positive, got 0")
+    return number
+
+
 def positive_int(value: object, name: str, minimum: int = 1) -> int:
     """Return ``value`` if it is an int >= ``minimum``, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike, NDArray
 
-from course_utils._validation import float_array, non_negative_float, one_of, positive_int
+from course_utils._validation import float_array, non_negative_float, one_of, positive_float, positive_int
 from course_utils.penalties import penalty_gradient
 from course_utils.training import METRICS, Sweep, TrainingLog
 
@@ -239,8 +239,7 @@ def plot_penalty_shapes(l1: float = 0.3, l2: float = 0.2, limit: float = 2.0) ->
     """
     l1 = non_negative_float(l1, "l1")
     l2 = non_negative_float(l2, "l2")
-    if non_negative_float(limit, "limit") == 0:
-        raise ValueError("limit must be positive, got 0")
+    limit = positive_float(limit, "limit")
     w = np.linspace(-limit, limit, 401)
     figure, (left, right) = plt.subplots(1, 2, figsize=(8.0, 3.4))
     left.plot(w, l1 * np.abs(w), "C0", label=f"L1: {l1:g}·|w|")

@@ -24,6 +24,7 @@ import keras  # noqa: E402  (must follow the environment above)
 import tensorflow as tf  # noqa: E402
 
 from course_utils import verified  # noqa: E402
+from course_utils._validation import positive_int  # noqa: E402
 
 #: Threads TensorFlow may use inside one op and across ops. One of each keeps sums in a fixed order.
 THREADS = 1
@@ -63,11 +64,7 @@ def seed_everything(seed: int) -> None:
         TypeError: if ``seed`` is not an integer.
         ValueError: if ``seed`` is negative.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}")
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(positive_int(seed, "seed", minimum=0))
 
 
 seed_everything(0)  # deterministic ops refuse to run unseeded; lessons reseed where it matters

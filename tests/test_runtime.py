@@ -112,3 +112,10 @@ def test_tensorflow_python_warnings_are_silenced():
     import tensorflow as tf
 
     assert tf.get_logger().level == logging.ERROR
+
+
+def test_seed_everything_accepts_a_numpy_integer_like_every_other_function():
+    seed_everything(np.int64(7))
+    first = _draws()
+    seed_everything(7)
+    assert _draws() == first
