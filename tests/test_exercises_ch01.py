@@ -1,132 +1,135 @@
-"""Tests of the chapter 01 checker: each run is a real (tiny) fit with a real EarlyStopping."""
-
-import re
+"""Tests of the chapter 01 checker, on Histories of real (untrained) models with chosen curves."""
 
 import keras
 import numpy as np
 import pytest
 
-from course_utils.exercises import NOT_ANSWERED, Feedback, ch01
+from course_utils.exercises import NOT_ANSWERED, ch01
 
-RNG = np.random.default_rng(1)
-X = RNG.standard_normal((30, 4)).astype("float32")
-Y = RNG.integers(0, 3, 30)
-X_VAL = RNG.standard_normal((40, 4)).astype("float32")
-Y_VAL = RNG.integers(0, 3, 40)
-VAL = (X_VAL, Y_VAL)
-EPOCHS = 80
-
-# The answer must not be given away: not the metric's name, nor the option that restores.
-SECRETS = [r"val_data_loss", r"restore_best_weights\s*=\s*True", r"(?i)\brestore_best_weights\b"]
+PAGE_EPOCHS = 60
+BEST_32 = [70, 75, 80]  # epochs counted from 1: the mean is 75
+RIGHT_BEST = 75.0
 
 
-def make(seed=0):
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential(
+def model(units):
+    return keras.Sequential(
         [
             keras.Input((4,)),
-            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(units, activation="relu"),
             keras.layers.Dense(3, activation="softmax"),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(3e-2),
-        loss="sparse_categorical_crossentropy",
-        metrics=[keras.metrics.SparseCategoricalCrossentropy(name="data_loss"), "accuracy"],
-    )
-    return model
 
 
-def run(stopper, epochs=EPOCHS):
-    model = make()
-    history = model.fit(
-        X, Y, validation_data=VAL, epochs=epochs, batch_size=len(X), verbose=0, callbacks=[stopper]
-    )
-    return model, history
+def history(units, curve):
+    run = keras.callbacks.History()
+    run.set_model(model(units))
+    run.history = {"val_data_loss": [float(value) for value in curve]}
+    return run
 
 
-def stopper(**options):
-    settings = {"monitor": "val_data_loss", "patience": 3, "restore_best_weights": True} | options
-    return keras.callbacks.EarlyStopping(**settings)
+def v_curve(start, best, lowest, last, epochs):
+    """A validation curve that falls from start to lowest at epoch ``best`` (from 1), then rises."""
+    down = np.linspace(start, lowest, best)
+    up = np.linspace(lowest, last, epochs - best + 1)[1:]
+    return np.concatenate([down, up])
 
 
-@pytest.fixture(scope="module")
-def right():
-    callback = stopper()
-    return (callback, *run(callback))
+def page():
+    runs = [history(8, np.linspace(2.0 + i / 10, 0.8, PAGE_EPOCHS)) for i in range(3)]
+    runs += [history(32, v_curve(2.5 + i / 10, 55, 0.34, 0.35, PAGE_EPOCHS)) for i in range(3)]
+    return runs
 
 
-def check(callback, model, history):
-    return ch01.check_early_stopping(callback, model, history, VAL)
+def mine(epochs=2 * PAGE_EPOCHS, seeds=3, widths=(8, 32), start=3.0):
+    runs = []
+    for units in widths:
+        for i in range(seeds):
+            if units == 32:
+                curve = v_curve(start + i / 10, min(BEST_32[i], epochs - 5), 0.32, 0.34, epochs)
+            else:
+                curve = np.linspace(start + 0.05 + i / 10, 0.5, epochs)
+            runs.append(history(units, curve))
+    return runs
 
 
-@pytest.mark.parametrize("options", [{}, {"mode": "min"}, {"mode": "auto", "min_delta": 1e-4}])
-def test_the_right_callback_is_accepted(options):
-    callback = stopper(**options)
-    model, history = run(callback)
-    assert len(history.epoch) < EPOCHS
-    feedback = check(callback, model, history)
-    assert isinstance(feedback, Feedback)
-    assert feedback.correct, feedback
+PAGE = page()
+MINE = mine()
+
+
+def check(runs=MINE, lowest=32, best=RIGHT_BEST, page_runs=PAGE):
+    return ch01.check_width_budget(runs, lowest, best, page=page_runs)
+
+
+def test_right_answers_pass():
+    feedback = check()
+    assert feedback.correct, feedback.message
+    assert check(best=np.float64(75.2)).correct  # a mean printed with one decimal
+
+
+def test_unanswered():
+    assert check(lowest=None) == NOT_ANSWERED
+    assert check(best=None) == NOT_ANSWERED
+
+
+def secret_free(feedback):
+    assert not feedback.correct
+    assert "75" not in feedback.message
+    return feedback.message
+
+
+def test_wrong_lowest_gets_a_hint_without_the_width():
+    message = secret_free(check(lowest=8))
+    assert "lowest" in message and "32" not in message
+
+
+def test_a_width_not_trained_is_refused():
+    assert "one of the widths" in secret_free(check(lowest=256))
+
+
+def test_wrong_best_epoch():
+    message = secret_free(check(best=40.0))
+    assert "best_epoch_32" in message and "from 1" not in message
+
+
+def test_best_epoch_counted_from_zero_gets_that_hint():
+    assert "from 1" in secret_free(check(best=74.0))
+
+
+def test_runs_of_the_page_budget_are_refused():
+    assert "twice" in secret_free(check(runs=mine(epochs=PAGE_EPOCHS)))
+
+
+def test_runs_with_the_page_seeds_are_refused():
+    same = [history(8, np.linspace(2.0, 0.5, 120)), *MINE[1:]]
+    assert "seeds the page did not use" in secret_free(check(runs=same))
+
+
+def test_too_few_seeds_or_no_32_units():
+    assert "three seeds" in secret_free(check(runs=mine(seeds=2)))
+    assert "32 units" in secret_free(check(runs=mine(widths=(8, 256)), lowest=8))
+    assert "empty" in secret_free(check(runs=[]))
 
 
 @pytest.mark.parametrize(
-    ("options", "epochs", "hint"),
+    ("kwargs", "error", "name"),
     [
-        ({"restore_best_weights": False}, EPOCHS, "LAST epoch"),  # the default: keeps the last weights
-        ({"monitor": "val_loss"}, EPOCHS, "penalty"),  # includes a penalty
-        ({"monitor": "data_loss"}, EPOCHS, "training quantity"),
-        ({"monitor": "val_accuracy", "mode": "max"}, EPOCHS, "another quantity"),
-        ({"mode": "max"}, EPOCHS, "lower"),
-        ({"patience": 1000}, 25, "ran all its epochs"),  # never stops: a near miss that restores
+        ({"lowest": "32"}, TypeError, "lowest"),
+        ({"lowest": True}, TypeError, "lowest"),
+        ({"best": "75"}, TypeError, "best_epoch_32"),
+        ({"runs": MINE[0]}, TypeError, "runs"),
+        ({"runs": [1, 2]}, TypeError, "runs"),
+        ({"page_runs": []}, ValueError, "page"),
     ],
-    ids=["no-restore", "val_loss", "training-loss", "accuracy", "mode-max", "never-stops"],
 )
-def test_wrong_callbacks_get_a_hint_without_the_answer(options, epochs, hint):
-    callback = stopper(**options)
-    model, history = run(callback, epochs)
-    feedback = check(callback, model, history)
-    assert not feedback.correct and feedback != NOT_ANSWERED
-    assert hint in feedback.message, feedback.message
-    for secret in SECRETS:
-        assert not re.search(secret, feedback.message), feedback.message
+def test_bad_input_names_the_argument(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        check(**kwargs)
 
 
-def test_a_model_trained_further_after_the_fit_is_rejected(right):
-    callback, _, _ = right
-    model, history = run(stopper())
-    model.fit(X, Y, epochs=5, batch_size=len(X), verbose=0)  # the weights move on
-    feedback = check(callback, model, history)
-    assert not feedback.correct
-    assert "trained further" in feedback.message
-
-
-def test_a_history_of_another_model_is_rejected(right):
-    callback, _, history = right
-    feedback = check(callback, make(1), history)
-    assert not feedback.correct
-    assert "does not belong" in feedback.message
-
-
-def test_none_means_not_answered(right):
-    _, model, history = right
-    assert check(None, model, history) == NOT_ANSWERED
-
-
-@pytest.mark.parametrize(
-    "answer", ["EarlyStopping", {"monitor": "val_data_loss"}, keras.callbacks.History(), 3]
-)
-def test_an_answer_of_the_wrong_type_raises(right, answer):
-    _, model, history = right
-    with pytest.raises(TypeError, match="answer"):
-        check(answer, model, history)
-
-
-def test_other_bad_arguments_raise(right):
-    callback, model, history = right
-    with pytest.raises(TypeError, match="model"):
-        ch01.check_early_stopping(callback, "model", history, VAL)
-    with pytest.raises(TypeError, match="history"):
-        ch01.check_early_stopping(callback, model, history.history, VAL)
-    with pytest.raises(TypeError, match="validation_data"):
-        ch01.check_early_stopping(callback, model, history, [X_VAL, Y_VAL])
+def test_histories_without_validation_data_are_refused():
+    run = keras.callbacks.History()
+    run.set_model(model(32))
+    run.history = {"loss": [1.0]}
+    with pytest.raises(ValueError, match="runs"):
+        check(runs=[run])

@@ -5,7 +5,7 @@ A checker returns a :class:`Feedback`, which Jupyter shows as one line. ``None``
 ``TypeError`` naming ``answer``. In a notebook::
 
     from course_utils import exercises
-    exercises.ch01.check_early_stopping(stopper, model, history, (x_val, y_val))
+    exercises.ch01.check_width_budget(runs, lowest, best_epoch_32, page=page_runs)
 """
 
 from course_utils.exercises import ch01, ch02, ch03, ch04, ch05, ch06, ch07

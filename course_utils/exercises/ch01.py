@@ -2,84 +2,88 @@
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 
 import keras
 import numpy as np
+from numpy.typing import NDArray
 
-from course_utils.exercises.feedback import NOT_ANSWERED, Feedback
-
-
-def _validation_data_loss(model: keras.Model, validation_data: tuple[object, object]) -> float:
-    """Return the mean cross-entropy of ``model`` on the validation data, as data_loss gives it."""
-    x_val, y_val = validation_data
-    probabilities = model(np.asarray(x_val), training=False)
-    losses = keras.losses.sparse_categorical_crossentropy(np.asarray(y_val), probabilities)
-    return float(np.mean(keras.ops.convert_to_numpy(losses)))
+from course_utils.exercises.feedback import NOT_ANSWERED, Feedback, number
 
 
-def check_early_stopping(
-    answer: keras.callbacks.EarlyStopping | None,
-    model: keras.Model,
-    history: keras.callbacks.History,
-    validation_data: tuple[object, object],
+def _histories(runs: object, name: str) -> list[keras.callbacks.History]:
+    """Return ``runs`` as a list of Histories with a validation data loss, or raise naming ``name``."""
+    if isinstance(runs, keras.callbacks.History) or not isinstance(runs, Sequence):
+        raise TypeError(f"{name} must be a list of keras.callbacks.History objects")
+    for run in runs:
+        if not isinstance(run, keras.callbacks.History):
+            raise TypeError(f"{name} must hold keras.callbacks.History objects, got {type(run).__name__}")
+        if not isinstance(run.model, keras.Model) or not run.history.get("val_data_loss"):
+            raise ValueError(f"{name} must hold the Histories of fits with validation data and data_loss")
+    return list(runs)
+
+
+def _width(run: keras.callbacks.History) -> int:
+    """Return the number of units of the first Dense layer of the run's model."""
+    for layer in run.model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            return int(layer.units)
+    raise ValueError("runs must hold the Histories of models with a Dense hidden layer")
+
+
+def check_width_budget(
+    runs: Sequence[keras.callbacks.History],
+    lowest: int | None,
+    best_epoch_32: float | None,
+    *,
+    page: Sequence[keras.callbacks.History],
 ) -> Feedback:
-    """Chapter 01: an EarlyStopping that stops early and leaves the weights of the best epoch.
+    """Chapter 01: check whether the width verdict survives other seeds and twice the epochs.
 
-    ``answer`` is the learner's callback, ``model`` the model it trained and ``history`` what that
-    ``fit`` returned; ``validation_data`` is ``(x_val, y_val)``. The run must have stopped before its
-    last epoch, by watching the validation data loss (the penalty-free metric ``val_data_loss``),
-    and the model must end with the weights of the epoch where that loss was lowest: the checker
-    evaluates the model on the validation data and compares with the History.
+    ``runs`` are the learner's Histories (the models of several widths, at least three seeds each,
+    32 units among them), ``page`` the chapter's own 60-epoch Histories. The runs must be at least
+    twice as long as the page's and use other seeds (no run may start like a page run of the same
+    width). ``lowest`` must be the width whose mean validation data loss at the last epoch is the
+    lowest in ``runs``, and ``best_epoch_32`` the mean epoch, counted from 1, of the lowest
+    validation data loss of the 32-unit runs. The checker computes both from ``runs`` and only says
+    which answer disagrees with them.
     """
-    if answer is None:
+    if lowest is None or best_epoch_32 is None:
         return NOT_ANSWERED
-    if not isinstance(answer, keras.callbacks.EarlyStopping):
-        raise TypeError(f"answer must be a keras.callbacks.EarlyStopping, got {type(answer).__name__}")
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be the keras.Model you trained, got {type(model).__name__}")
-    if not isinstance(history, keras.callbacks.History):
-        raise TypeError(f"history must be the History that fit returned, got {type(history).__name__}")
-    if not isinstance(validation_data, tuple) or len(validation_data) != 2:
-        raise TypeError("validation_data must be the tuple (x_val, y_val)")
-    logged = history.history
-    if history.model is not model or "val_data_loss" not in logged or not logged["val_data_loss"]:
-        return Feedback(
-            False,
-            "This History does not belong to this model's fit with validation data: train the model "
-            "with your callback in fit(..., validation_data=..., callbacks=[...]) and pass both.",
-        )
-    if answer.monitor != "val_data_loss":
-        if answer.monitor == "val_loss":
-            hint = "val_loss includes any weight penalty; watch the penalty-free validation metric."
-        elif not answer.monitor.startswith("val_"):
-            hint = "it watches a training quantity, which keeps improving while the model overfits."
-        else:
-            hint = "it watches another quantity than the validation data loss."
-        return Feedback(False, f"Look at monitor: {hint} Its name is a key of history.history.")
-    if answer.mode == "max":
-        return Feedback(False, "Look at mode: a loss is better when it is lower.")
-    curve = np.asarray(logged["val_data_loss"], dtype=np.float64)
-    planned = history.params.get("epochs") if isinstance(history.params, dict) else None
-    if planned is not None and len(curve) >= planned:
-        return Feedback(
-            False,
-            "Training ran all its epochs, so nothing was stopped early: with fewer epochs of "
-            "patience the callback would stop soon after the best epoch.",
-        )
-    now = _validation_data_loss(model, validation_data)
-    if math.isclose(now, float(curve.min()), rel_tol=1e-4, abs_tol=1e-6):
-        if not answer.restore_best_weights:  # a coincidence: the last epoch was the best one
-            return Feedback(False, "The model kept its last weights; which option keeps the best ones?")
-        return Feedback(True, "Right: it stopped early and the model holds the weights of its best epoch.")
-    if math.isclose(now, float(curve[-1]), rel_tol=1e-4, abs_tol=1e-6):
-        return Feedback(
-            False,
-            "The model holds the weights of its LAST epoch, not of its best one: by default the "
-            "callback only stops training. Look at its options.",
-        )
-    return Feedback(
-        False,
-        "The model's validation data loss matches neither its best nor its last epoch: was it "
-        "trained further, or re-built, after this fit?",
-    )
+    page_runs = _histories(page, "page")
+    if not page_runs:
+        raise ValueError("page must hold the chapter's Histories")
+    mine = _histories(runs, "runs")
+    if isinstance(lowest, bool) or not isinstance(lowest, int | np.integer):
+        raise TypeError(f"lowest must be a width (an int), got {type(lowest).__name__}")
+    try:
+        best_epoch = number(best_epoch_32)
+    except TypeError:
+        raise TypeError(f"best_epoch_32 must be a number, got {type(best_epoch_32).__name__}") from None
+    if not mine:
+        return Feedback(False, "runs is empty: train the models first, then pass their Histories.")
+    budget = 2 * max(len(run.history["val_data_loss"]) for run in page_runs)
+    if min(len(run.history["val_data_loss"]) for run in mine) < budget:
+        return Feedback(False, f"Some runs are shorter than twice the page's budget ({budget} epochs).")
+    groups: dict[int, list[NDArray[np.float64]]] = {}
+    for run in mine:
+        groups.setdefault(_width(run), []).append(np.asarray(run.history["val_data_loss"], dtype=np.float64))
+    if 32 not in groups or len(groups) < 2:
+        return Feedback(False, "Train several widths, 32 units among them, as on the page.")
+    if min(len(curves) for curves in groups.values()) < 3:
+        return Feedback(False, "Each width needs at least three seeds: one run is one random draw.")
+    starts = {(_width(run), round(float(run.history["val_data_loss"][0]), 6)) for run in page_runs}
+    for width, curves in groups.items():
+        if any((width, round(float(curve[0]), 6)) in starts for curve in curves):
+            return Feedback(False, "Some runs start exactly like the page's: use seeds the page did not use.")
+    final = {width: float(np.mean([curve[-1] for curve in curves])) for width, curves in groups.items()}
+    if int(lowest) not in groups:
+        return Feedback(False, "lowest must be one of the widths you trained.")
+    if int(lowest) != min(final, key=final.__getitem__):
+        return Feedback(False, "Not what your runs say about lowest: compare the mean LAST val_data_loss.")
+    expected = float(np.mean([np.argmin(curve) + 1 for curve in groups[32]]))
+    if abs(best_epoch + 1 - expected) <= 0.5:
+        return Feedback(False, "Off by one for best_epoch_32: count the epochs from 1.")
+    if abs(best_epoch - expected) > 0.5:
+        return Feedback(False, "best_epoch_32 is not what your 32-unit runs say; recount their best epochs.")
+    return Feedback(True, "Right: both agree with your runs. Compare them with the 60-epoch verdict.")
