@@ -1,8 +1,9 @@
 """Tests of the chapter 03 checker: the feature-selection exercise.
 
 Right answers pass (as indices, as a mask, as a trained model); least squares without a penalty
-cannot pass, at any threshold; wrong answers get a hint that never names an input; None means
-"not answered"; a wrong type or a bad argument raises naming it.
+cannot pass, at any threshold; wrong answers get a hint that depends only on the answer itself,
+so that no sequence of tries reveals the informative inputs; None means "not answered"; a wrong
+type or a bad argument raises naming it.
 """
 
 import re
@@ -54,7 +55,8 @@ def test_the_problem_has_more_inputs_than_training_examples(split):
     assert split.x_train.shape == (50, N_INPUTS)
     assert split.y_train.shape == (50, 1)
     assert split.x_val.shape == (50, N_INPUTS)
-    assert len(split.x_test) == 0
+    assert split.x_test.shape == (1000, N_INPUTS)
+    assert split.y_test.shape == (1000, 1)
     assert split.x_train.shape[1] > len(split.x_train)
 
 
@@ -161,16 +163,19 @@ def test_an_unpenalized_model_is_told_to_use_l1(split):
 # --- wrong answers --------------------------------------------------------------------------------
 
 
+GENERIC = "keep the λ with the lowest validation loss"
+
+
 def wrong_answers(truth):
     irrelevant = [i for i in range(N_INPUTS) if i not in truth]
     return {
-        "one irrelevant too many": ([*truth, irrelevant[0]], "irrelevant ones"),
-        "many irrelevant too many": ([*truth, *irrelevant[:30]], "irrelevant ones"),
-        "one informative missing": (truth[1:], "missing"),
-        "only one": (truth[:1], "missing"),
-        "one swapped": ([*truth[1:], irrelevant[5]], "Some informative inputs"),
-        "disjoint": (irrelevant[:5], "Some informative inputs"),
-        "counted from one": ([i + 1 for i in truth], "from 0"),
+        "one irrelevant too many": ([*truth, irrelevant[0]], GENERIC),
+        "many irrelevant too many": ([*truth, *irrelevant[:30]], GENERIC),
+        "one informative missing": (truth[1:], GENERIC),
+        "only one": (truth[:1], GENERIC),
+        "one swapped": ([*truth[1:], irrelevant[5]], GENERIC),
+        "disjoint": (irrelevant[:5], GENERIC),
+        "counted from one": ([i + 1 for i in truth], GENERIC),
         "out of range": ([*truth, N_INPUTS], "do not exist"),
         "negative": ([-1, *truth], "do not exist"),
         "empty": ([], "Nothing is selected"),
@@ -178,7 +183,7 @@ def wrong_answers(truth):
     }
 
 
-def test_wrong_selections_get_a_hint_in_the_right_direction(truth):
+def test_wrong_selections_get_a_hint(truth):
     for label, (answer, hint) in wrong_answers(truth).items():
         feedback = ch03.check_selected_inputs(answer)
         assert feedback.correct is False, label
@@ -186,16 +191,46 @@ def test_wrong_selections_get_a_hint_in_the_right_direction(truth):
         assert hint in feedback.message, (label, feedback.message)
 
 
+def test_no_sequence_of_tries_reveals_the_answer(truth):
+    """The hint of a wrong selection must not say how it differs from the truth.
+
+    With hints like "some are missing" or "plus irrelevant ones", one try per input would reveal
+    every informative input; with "counted from 1", a shifted try would reveal them all at once.
+    """
+    singles = {str(ch03.check_selected_inputs([index])) for index in range(N_INPUTS)}
+    assert len(singles) == 1, singles
+    near_misses = [answer for answer, hint in wrong_answers(truth).values() if hint == GENERIC]
+    rng = np.random.default_rng(0)
+    near_misses += [rng.choice(N_INPUTS, k, replace=False) for k in (2, 5, 10, 50, 99)]
+    assert len({str(ch03.check_selected_inputs(answer)) for answer in near_misses}) == 1
+    right = str(ch03.check_selected_inputs(truth))
+    assert right.startswith("✓") and right not in singles
+
+
 def test_models_with_a_wrong_lambda_or_threshold_get_a_hint(truth):
     kernel = kernel_with(truth)
-    kernel[[i for i in range(N_INPUTS) if i not in truth][:10]] = 0.3  # ten irrelevant weights left large
+    irrelevant = [i for i in range(N_INPUTS) if i not in truth]
+    kernel[irrelevant[:10]] = 0.3  # twenty irrelevant weights left large: no gap at 0.25
+    kernel[irrelevant[10:20]] = 0.2
     too_weak = linear_model(kernel, keras.regularizers.L1(0.001))
-    assert "too small" in ch03.check_selected_inputs(too_weak, threshold=0.1).message
+    assert "no clear gap" in ch03.check_selected_inputs(too_weak, threshold=0.25).message
+    assert ch03.check_selected_inputs(too_weak, threshold=1.0).correct  # a threshold in the gap
     too_strong = linear_model(kernel_with(truth, informative=0.2), keras.regularizers.L1(30.0))
     assert "Nothing is selected" in ch03.check_selected_inputs(too_strong).message
     kernel = kernel_with(truth)
-    kernel[truth[0]] = 0.3  # one informative weight shrunk below the threshold
-    assert "missing" in ch03.check_selected_inputs(linear_model(kernel, keras.regularizers.L1(1.0))).message
+    kernel[truth[0]] = 0.3  # one informative weight shrunk below the threshold, above the jitter
+    feedback = ch03.check_selected_inputs(linear_model(kernel, keras.regularizers.L1(1.0)))
+    assert not feedback.correct
+    assert "missing" not in feedback.message
+
+
+def test_a_model_hint_depends_only_on_the_models_own_weights(truth):
+    """A clean gap at the wrong place gets the generic hint, whichever inputs it keeps."""
+    irrelevant = [i for i in range(N_INPUTS) if i not in truth]
+    wrong_place = linear_model(kernel_with(irrelevant[:5]), keras.regularizers.L1(0.3))
+    too_few = linear_model(kernel_with(truth[:2]), keras.regularizers.L1(0.3))
+    messages = {str(ch03.check_selected_inputs(model)) for model in (wrong_place, too_few)}
+    assert len(messages) == 1 and GENERIC in messages.pop()
 
 
 def test_a_model_without_l1_on_its_first_layer_is_told_so(truth):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from functools import lru_cache
 
 import keras
@@ -17,6 +18,9 @@ from course_utils.weights import input_importance, selected_inputs
 SELECTION_INPUTS = 100
 _SELECTION_INFORMATIVE = 5
 _SELECTION_SEED = 7  # chosen so that no threshold on minimum-norm least squares finds the truth (tested)
+_SELECTION_TEST = 1000  # test examples, drawn apart so that the training and validation data stay fixed
+#: A threshold "inside a gap" of the sorted |w|: the smallest kept |w| is this many times the largest other.
+GAP_RATIO = 3.0
 
 
 @lru_cache(maxsize=1)
@@ -25,15 +29,18 @@ def _selection() -> KnownTruthProblem:
     where = rng.choice(SELECTION_INPUTS, _SELECTION_INFORMATIVE, replace=False)
     weights = np.zeros(SELECTION_INPUTS)
     weights[where] = rng.choice([-1.0, 1.0], where.size) * rng.uniform(1.5, 3.0, where.size)
-    return make_linear_regression(weights, n_train=50, n_val=50, n_test=0, noise=0.5, seed=_SELECTION_SEED)
+    problem = make_linear_regression(weights, n_train=50, n_val=50, n_test=0, noise=0.5, seed=_SELECTION_SEED)
+    test = make_linear_regression(weights, 2, 1, _SELECTION_TEST, noise=0.5, seed=_SELECTION_SEED + 1).split
+    return replace(problem, split=replace(problem.split, x_test=test.x_test, y_test=test.y_test))
 
 
 def selection_problem() -> Split:
     """Chapter 03: the data of the feature-selection exercise, with its true weights kept hidden.
 
-    100 standard normal inputs, 50 training and 50 validation examples (no test part): more inputs
-    than training examples. A few inputs have a non-zero true weight; the others have none. The
-    target has noise of standard deviation 0.5. Every call returns the same data.
+    100 standard normal inputs, 50 training, 50 validation and 1000 test examples: more inputs than
+    training examples. A few inputs have a non-zero true weight; the others have none. The target
+    has noise of standard deviation 0.5. Choose λ on the validation part and score the chosen model
+    once on the test part. Every call returns the same data.
     """
     return _selection().split
 
@@ -51,8 +58,8 @@ def _l1_strength(regularizer: object) -> float:
     return 0.0
 
 
-def _chosen_indices(answer: object, threshold: float) -> set[int] | Feedback:
-    """Return the inputs an answer selects, or a Feedback for a model that cannot be judged."""
+def _chosen_indices(answer: object, threshold: float) -> tuple[set[int], np.ndarray | None] | Feedback:
+    """Return the inputs an answer selects and a model's |w|, or a Feedback for a model not to judge."""
     if isinstance(answer, keras.Model):
         model = built_model(answer, "answer")
         importance = input_importance(model)
@@ -64,13 +71,13 @@ def _chosen_indices(answer: object, threshold: float) -> set[int] | Feedback:
             return Feedback(
                 False, "No L1 on the first layer: add kernel_regularizer=keras.regularizers.L1(λ)."
             )
-        return {int(index) for index in selected_inputs(importance, threshold)}
+        return {int(index) for index in selected_inputs(importance, threshold)}, importance
     if isinstance(answer, np.ndarray) and answer.dtype == np.bool_:
         if answer.shape != (SELECTION_INPUTS,):
             raise TypeError(
                 f"answer as a mask must have {SELECTION_INPUTS} booleans, got shape {answer.shape}"
             )
-        return {int(index) for index in np.flatnonzero(answer)}
+        return {int(index) for index in np.flatnonzero(answer)}, None
     if isinstance(answer, str | bytes) or not isinstance(answer, Collection):
         raise TypeError(
             "answer must be a trained keras.Model, a collection of input indices or a boolean mask, "
@@ -79,7 +86,14 @@ def _chosen_indices(answer: object, threshold: float) -> set[int] | Feedback:
     items = list(np.asarray(answer).ravel()) if isinstance(answer, np.ndarray) else list(answer)
     if any(isinstance(item, bool | np.bool_) or not isinstance(item, int | np.integer) for item in items):
         raise TypeError("answer must hold integer input indices (or be a boolean mask)")
-    return {int(item) for item in items}
+    return {int(item) for item in items}, None
+
+
+def _cuts_without_gap(importance: np.ndarray, chosen: set[int]) -> bool:
+    """Tell whether a model's threshold falls where its sorted |w| show no clear gap."""
+    inside = importance[sorted(chosen)]
+    outside = np.delete(importance, sorted(chosen))
+    return bool(inside.min() < GAP_RATIO * outside.max())
 
 
 def check_selected_inputs(answer: object, threshold: float = 0.5) -> Feedback:
@@ -88,19 +102,21 @@ def check_selected_inputs(answer: object, threshold: float = 0.5) -> Feedback:
     ``answer`` is the list of selected input indices (counted from 0), a boolean mask over the 100
     inputs, or the trained Keras model itself. For a model, an input counts as selected when its
     importance (``weights.input_importance``: for a linear model, ``|w|``) is above ``threshold``,
-    and the model's first ``Dense`` layer must carry an L1 penalty on its kernel. The checker says
-    whether the selection is exactly right, and otherwise in which direction it errs, without
-    naming any input.
+    and the model's first ``Dense`` layer must carry an L1 penalty on its kernel.
+
+    The checker says whether the selection is exactly right. A wrong selection gets a hint that
+    depends only on the answer itself (no inputs, inputs that do not exist, every input, or, for a
+    model, a threshold that cuts its sorted ``|w|`` where there is no clear gap), never on how it
+    differs from the informative inputs: a hint such as "some are missing" would let a learner find
+    the answer by trying one input at a time.
     """
     limit = non_negative_float(threshold, "threshold")
     if answer is None:
         return NOT_ANSWERED
-    chosen = _chosen_indices(answer, limit)
-    if isinstance(chosen, Feedback):
-        return chosen
-    truth = {int(index) for index in np.flatnonzero(_selection().informative)}
-    if chosen == truth:
-        return Feedback(True, "Right: exactly the informative inputs, found by L1 without the true weights.")
+    judged = _chosen_indices(answer, limit)
+    if isinstance(judged, Feedback):
+        return judged
+    chosen, importance = judged
     if any(not 0 <= index < SELECTION_INPUTS for index in chosen):
         return Feedback(
             False, f"Some of those inputs do not exist: there are {SELECTION_INPUTS}, counted from zero."
@@ -109,10 +125,9 @@ def check_selected_inputs(answer: object, threshold: float = 0.5) -> Feedback:
         return Feedback(False, "Nothing is selected: λ is too large, or the threshold above every |w|.")
     if len(chosen) == SELECTION_INPUTS:
         return Feedback(False, "That is every input: without L1 (or with λ near 0) no weight goes to zero.")
-    if {index - 1 for index in chosen} == truth:
-        return Feedback(False, "Close: Python counts inputs from 0, not from 1.")
-    if chosen > truth:
-        return Feedback(False, "All informative inputs in, plus irrelevant ones: λ or threshold too small.")
-    if chosen < truth:
-        return Feedback(False, "Only informative inputs, but some are missing: λ or threshold too large.")
-    return Feedback(False, "Some informative inputs missing, irrelevant ones in: choose λ on validation.")
+    truth = {int(index) for index in np.flatnonzero(_selection().informative)}
+    if chosen == truth:
+        return Feedback(True, "Right: exactly the informative inputs, found by L1 without the true weights.")
+    if importance is not None and _cuts_without_gap(importance, chosen):
+        return Feedback(False, "Not yet: your threshold cuts the sorted |w| where there is no clear gap.")
+    return Feedback(False, "Not yet: keep the λ with the lowest validation loss; cut its |w| at a gap.")
