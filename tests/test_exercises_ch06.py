@@ -24,14 +24,24 @@ def two_layers(hidden=None, output=None, hidden_bias=None, output_kernel=None, a
                 bias_regularizer=hidden_bias,
                 activity_regularizer=activity,
             ),
-            keras.layers.Dense(10, activation="softmax", kernel_regularizer=output_kernel, bias_regularizer=output),
+            keras.layers.Dense(
+                10, activation="softmax", kernel_regularizer=output_kernel, bias_regularizer=output
+            ),
         ]
     )
 
 
 # --- check_per_layer ------------------------------------------------------------------------------
 
-PER_LAYER_SECRETS = [r"L1L2", r"(?i)l1l2", r"0[.,]0001\b", r"1e-0?4\b", r"0[.,]001\b", r"1e-0?3\b", r"0[.,]01\b"]
+PER_LAYER_SECRETS = [
+    r"L1L2",
+    r"(?i)l1l2",
+    r"0[.,]0001\b",
+    r"1e-0?4\b",
+    r"0[.,]001\b",
+    r"1e-0?3\b",
+    r"0[.,]01\b",
+]
 
 
 @pytest.mark.parametrize(
@@ -100,7 +110,9 @@ def test_check_per_layer_none_means_not_answered():
     assert ch06.check_per_layer(None) == NOT_ANSWERED
 
 
-@pytest.mark.parametrize("model", ["model", 3, [keras.layers.Dense(3)], keras.Sequential([keras.layers.Dense(3)])])
+@pytest.mark.parametrize(
+    "model", ["model", 3, [keras.layers.Dense(3)], keras.Sequential([keras.layers.Dense(3)])]
+)
 def test_check_per_layer_refuses_what_is_not_a_built_model(model):
     with pytest.raises((TypeError, ValueError), match="model"):
         ch06.check_per_layer(model)
@@ -127,8 +139,14 @@ def history(val_data_loss, penalty, data_loss):
 @pytest.fixture(scope="module")
 def runs():
     return {
-        0.0: [history([0.5, 0.4, 0.45, 0.3], 0.0, [0.1] * 4), history([0.5, 0.42, 0.47, 0.3], 0.0, [0.1] * 4)],
-        0.01: [history([0.5, 0.41, 0.3, 0.5], 0.3, [0.2] * 4), history([0.5, 0.43, 0.32, 0.5], 0.3, [0.2] * 4)],
+        0.0: [
+            history([0.5, 0.4, 0.45, 0.3], 0.0, [0.1] * 4),
+            history([0.5, 0.42, 0.47, 0.3], 0.0, [0.1] * 4),
+        ],
+        0.01: [
+            history([0.5, 0.41, 0.3, 0.5], 0.3, [0.2] * 4),
+            history([0.5, 0.43, 0.32, 0.5], 0.3, [0.2] * 4),
+        ],
         0.1: [history([0.6, 0.3, 0.6, 0.6], 0.5, [0.3] * 4), history([0.6, 0.3, 0.6, 0.6], 0.5, [0.3] * 4)],
     }
 
@@ -209,7 +227,14 @@ def test_check_budget_choice_refuses_an_answer_of_the_wrong_type(runs, answer):
 
 @pytest.mark.parametrize(
     "histories",
-    [None, {}, {0.0: []}, {0.0: [{"val_loss": [1.0]}]}, {0.0: [keras.callbacks.History()]}, [history([1], 0, [1])]],
+    [
+        None,
+        {},
+        {0.0: []},
+        {0.0: [{"val_loss": [1.0]}]},
+        {0.0: [keras.callbacks.History()]},
+        [history([1], 0, [1])],
+    ],
 )
 def test_check_budget_choice_refuses_histories_of_the_wrong_kind(histories):
     with pytest.raises(TypeError, match="histories"):

@@ -23,7 +23,7 @@ BUDGET_KEYS = frozenset({"budget", "val_loss", "val_data_loss"})
 
 
 def _strengths(regularizer: object) -> tuple[float, float] | None:
-    """The (L1, L2) strengths of a built-in size penalty, None for another kind."""
+    """Return the (L1, L2) strengths of a built-in size penalty, None for another kind."""
     if isinstance(regularizer, keras.regularizers.L1L2):
         return float(regularizer.l1), float(regularizer.l2)
     if isinstance(regularizer, keras.regularizers.L1):
@@ -52,7 +52,9 @@ def check_per_layer(model: keras.Model | None) -> Feedback:
     built_model(model, "model")
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     if len(dense) != 2:
-        return Feedback(False, f"The task has two Dense layers (hidden, output); your model has {len(dense)}.")
+        return Feedback(
+            False, f"The task has two Dense layers (hidden, output); your model has {len(dense)}."
+        )
     for position, layer in enumerate(dense):
         if layer.activity_regularizer is not None:
             return Feedback(
@@ -92,7 +94,7 @@ def check_per_layer(model: keras.Model | None) -> Feedback:
             f"model.losses holds {len(model.losses)} terms, not one per penalized weight: "
             "is every layer trainable?",
         )
-    return Feedback(True, "Right: each weight carries its own penalty, and model.losses has one term per weight.")
+    return Feedback(True, "Right: one penalty term per regularized weight, each its own kind.")
 
 
 def _histories(histories: object) -> dict[float, list[keras.callbacks.History]]:
@@ -113,7 +115,7 @@ def _histories(histories: object) -> dict[float, list[keras.callbacks.History]]:
 
 
 def _pick(histories: Mapping[float, list[keras.callbacks.History]], metric: str, epoch: int) -> float | None:
-    """The strength whose mean of ``metric`` after ``epoch`` (from 1) is lowest; None if out of range."""
+    """Return the strength whose mean ``metric`` after ``epoch`` (from 1) is lowest; None if out of range."""
     means = {}
     for strength, runs in histories.items():
         values = [run.history[metric] for run in runs]
