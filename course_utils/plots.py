@@ -504,7 +504,8 @@ def plot_validation_curve(
         at: only for a ``training.Sweep`` as ``strengths`` (chapter 06): ``"final"`` or ``"best"``.
 
     The x axis is logarithmic, and linear near 0 ("symlog") when 0 is among the strengths, so that
-    λ = 0 appears on it.
+    λ = 0 appears on it. When several entries have the same number of seeds, the legend's title
+    says it once instead of every entry (chapter 06).
 
     Raises:
         TypeError/ValueError: naming the argument, for strengths that are not finite numbers >= 0,
@@ -535,13 +536,16 @@ def plot_validation_curve(
                 )
             tables[str(label)] = array
     figure, ax = plt.subplots()
+    counts = {table.shape[1] for table in tables.values()}
+    # Several entries with the same number of seeds: say it once, in the legend's title.
+    shared = len(tables) > 1 and len(counts) == 1 and counts != {1}
     for index, (label, table) in enumerate(tables.items()):
         mean = table.mean(axis=1)
         sd = table.std(axis=1, ddof=1) if table.shape[1] > 1 else np.zeros_like(mean)
         seeds = table.shape[1]
         for column in range(seeds):
             ax.plot(grid, table[:, column], ".", color=f"C{index}", alpha=0.35, markersize=5)
-        suffix = f" (mean ± sd of {seeds} seeds)" if seeds > 1 else ""
+        suffix = f" (mean ± sd of {seeds} seeds)" if seeds > 1 and not shared else ""
         ax.errorbar(
             grid,
             mean,
@@ -558,7 +562,8 @@ def plot_validation_curve(
     elif positive.size == grid.size:
         ax.set_xscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
-    ax.legend(fontsize=8)
+    note = f"mean ± sd of {counts.pop()} seeds; dots: each seed" if shared else None
+    ax.legend(fontsize=8, title=note, title_fontsize=8)
     figure.tight_layout()
     return figure
 

@@ -300,6 +300,13 @@ def test_validation_curve_shows_every_seed_and_the_mean_with_sd():
     assert "3 seeds" in legend
 
 
+def test_validation_curve_names_the_seeds_once_for_several_entries():
+    figure = plot_validation_curve(STRENGTHS, {"validation": TABLE, "training": TABLE / 2})
+    legend = figure.axes[0].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["validation", "training"]
+    assert "3 seeds" in legend.get_title().get_text()
+
+
 def test_validation_curve_of_one_seed_and_no_zero():
     figure = plot_validation_curve([0.01, 0.1], {"val": [0.2, 0.3]})
     (ax,) = figure.axes

@@ -2,84 +2,179 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+import keras
+import numpy as np
+
+from course_utils._validation import built_model
 from course_utils.exercises.feedback import NOT_ANSWERED, Feedback, close, number
-from course_utils.training import Sweep
 
-#: The quantities of the "where is the penalty?" exercise, and those among them that contain it.
-QUANTITIES = frozenset({"loss", "val_loss", "evaluate", "predict"})
-_WITH_PENALTY = frozenset({"loss", "val_loss", "evaluate"})
+#: What the per-layer exercise asks for: (layer position, weight) -> (L1, L2) strengths.
+#: Position 0 is the hidden Dense layer, 1 the output layer; every other weight stays free.
+PER_LAYER_TARGET: dict[tuple[int, str], tuple[float, float]] = {
+    (0, "kernel"): (1e-4, 1e-3),
+    (1, "bias"): (0.0, 1e-2),
+}
+
+#: The keys of the budget exercise's answer.
+BUDGET_KEYS = frozenset({"budget", "val_loss", "val_data_loss"})
 
 
-def _matches(value: float, strength: float) -> bool:
+def _strengths(regularizer: object) -> tuple[float, float] | None:
+    """Return the (L1, L2) strengths of a built-in size penalty, None for another kind."""
+    if isinstance(regularizer, keras.regularizers.L1L2):
+        return float(regularizer.l1), float(regularizer.l2)
+    if isinstance(regularizer, keras.regularizers.L1):
+        return float(regularizer.l1), 0.0
+    if isinstance(regularizer, keras.regularizers.L2):
+        return 0.0, float(regularizer.l2)
+    return None
+
+
+def _same(found: tuple[float, float], wanted: tuple[float, float]) -> bool:
+    return all((w == 0 and f == 0) or (w != 0 and close(f, w)) for f, w in zip(found, wanted, strict=True))
+
+
+def check_per_layer(model: keras.Model | None) -> Feedback:
+    """Chapter 06: a two-layer Dense model regularized weight by weight as the exercise asks.
+
+    The hidden layer's kernel carries L1 and L2 at once, the output layer's bias carries L2, and no
+    other weight (and no layer output) is penalized. The checker reads the layers' regularizers and
+    ``model.losses``.
+
+    Raises:
+        TypeError: if ``model`` is not a built Keras model.
+    """
+    if model is None:
+        return NOT_ANSWERED
+    built_model(model, "model")
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(dense) != 2:
+        return Feedback(
+            False, f"The task has two Dense layers (hidden, output); your model has {len(dense)}."
+        )
+    for position, layer in enumerate(dense):
+        if layer.activity_regularizer is not None:
+            return Feedback(
+                False,
+                f"Layer {layer.name!r} has an activity regularizer: that penalizes its outputs, "
+                "and the task asks for weight penalties only.",
+            )
+        for weight in ("kernel", "bias"):
+            regularizer = getattr(layer, f"{weight}_regularizer")
+            wanted = PER_LAYER_TARGET.get((position, weight))
+            where = f"the {'hidden' if position == 0 else 'output'} layer's {weight}"
+            if wanted is None:
+                if regularizer is not None:
+                    return Feedback(False, f"{where.capitalize()} has a penalty the task does not ask for.")
+                continue
+            if regularizer is None:
+                return Feedback(False, f"{where.capitalize()} has no regularizer yet.")
+            found = _strengths(regularizer)
+            if found is None:
+                return Feedback(
+                    False, f"{where.capitalize()} has a {type(regularizer).__name__}: use a size penalty."
+                )
+            if found == (0.0, 0.0):
+                return Feedback(
+                    False,
+                    f"{where.capitalize()} has a penalty of strength 0 (a class or string with its "
+                    "default strengths?). Give the strengths explicitly.",
+                )
+            if (found[0] == 0) != (wanted[0] == 0) or (found[1] == 0) != (wanted[1] == 0):
+                kinds = " and ".join(k for k, s in zip(("L1", "L2"), wanted, strict=True) if s)
+                return Feedback(False, f"{where.capitalize()} should carry {kinds}, no more and no less.")
+            if not _same(found, wanted):
+                return Feedback(False, f"{where.capitalize()} has the right kind; check its strength(s).")
+    if len(model.losses) != len(PER_LAYER_TARGET):
+        return Feedback(
+            False,
+            f"model.losses holds {len(model.losses)} terms, not one per penalized weight: "
+            "is every layer trainable?",
+        )
+    return Feedback(True, "Right: one penalty term per regularized weight, each its own kind.")
+
+
+def _histories(histories: object) -> dict[float, list[keras.callbacks.History]]:
+    if not isinstance(histories, Mapping) or not histories:
+        raise TypeError("histories must be a non-empty dict of strength -> list of keras History objects")
+    normal: dict[float, list[keras.callbacks.History]] = {}
+    for strength, runs in histories.items():
+        if not isinstance(runs, Sequence) or not runs:
+            raise TypeError(f"histories[{strength!r}] must be a non-empty list of keras History objects")
+        for run in runs:
+            if not isinstance(run, keras.callbacks.History):
+                raise TypeError(f"histories[{strength!r}] must hold keras History objects")
+            for metric in ("val_loss", "val_data_loss", "data_loss"):
+                if metric not in run.history:
+                    raise TypeError(f"histories[{strength!r}]: a run did not log {metric!r}")
+        normal[float(number(strength))] = list(runs)
+    return normal
+
+
+def _pick(histories: Mapping[float, list[keras.callbacks.History]], metric: str, epoch: int) -> float | None:
+    """Return the strength whose mean ``metric`` after ``epoch`` (from 1) is lowest; None if out of range."""
+    means = {}
+    for strength, runs in histories.items():
+        values = [run.history[metric] for run in runs]
+        if not all(1 <= epoch <= len(v) for v in values):
+            return None
+        means[strength] = float(np.mean([v[epoch - 1] for v in values]))
+    return min(means, key=means.__getitem__)
+
+
+def _matches(value: float, strength: float | None) -> bool:
+    if strength is None:
+        return False
     return close(value, strength) if strength != 0 else value == 0
 
 
-def check_best_strength(answer: float | None, result: Sweep) -> Feedback:
-    """Chapter 06: the strength of ``result`` whose validation data loss after the last epoch is lowest.
+def check_budget_choice(answer: Mapping[str, Any] | None, histories: Mapping[float, Any]) -> Feedback:
+    """Chapter 06: the strengths that ``val_loss`` and the validation data loss pick after ``budget`` epochs.
 
-    The right strength is ``result.best_strength("val_data_loss")``: with several seeds, the lowest
-    mean over the seeds.
-
-    Raises:
-        TypeError: if ``result`` is not a Sweep, or ``answer`` is not a number.
-    """
-    if not isinstance(result, Sweep):
-        raise TypeError(f"result must be a Sweep, got {type(result).__name__}")
-    if answer is None:
-        return NOT_ANSWERED
-    value = number(answer)
-    best = result.best_strength("val_data_loss")
-    if _matches(value, best):
-        return Feedback(True, "Right: this λ fits the validation data best, penalty or not.")
-    if not any(_matches(value, strength) for strength in result.strengths):
-        return Feedback(False, "Your value is not one of the strengths the sweep tried: see sweep.strengths.")
-    if _matches(value, result.best_strength("val_loss")):
-        return Feedback(
-            False,
-            "That λ has the lowest val_loss, which includes the penalty and so favours small λ. "
-            "Compare the data loss.",
-        )
-    if _matches(value, result.best_strength("data_loss")):
-        return Feedback(
-            False, "That λ has the lowest *training* data loss. Look at the validation data loss."
-        )
-    if _matches(value, result.best_strength("val_data_loss", at="best")):
-        return Feedback(
-            False,
-            "That λ is best at each run's best epoch (at='best'). The question asks after the last epoch.",
-        )
-    return Feedback(
-        False, "Not quite. Use sweep.values('val_data_loss') and find the row where it is lowest."
-    )
-
-
-def check_penalty_in(answer: Collection[str] | None) -> Feedback:
-    """Chapter 06: which of ``"loss"``, ``"val_loss"``, ``"evaluate"``, ``"predict"`` contain the penalty.
-
-    ``answer`` is a set (or list, or tuple) of those names; case and surrounding spaces do not matter.
+    ``answer`` is ``{"budget": b, "val_loss": λ, "val_data_loss": λ}``: for a budget of ``b`` epochs
+    (counted from 1), the strength whose mean over the seeds of each quantity after epoch ``b`` is
+    lowest. ``histories`` maps each strength to its runs (one ``keras.callbacks.History`` per seed).
 
     Raises:
-        TypeError: if ``answer`` is a string, or not a set, list or tuple of strings.
+        TypeError: for a ``histories`` that is not such a mapping, or an ``answer`` that is not a dict
+            with exactly those keys and numbers as values.
     """
+    runs = _histories(histories)
     if answer is None:
         return NOT_ANSWERED
-    if not isinstance(answer, set | frozenset | list | tuple):
-        raise TypeError(f"answer must be a set of names such as {{'loss'}}, got {type(answer).__name__}")
-    if not all(isinstance(name, str) for name in answer):
-        raise TypeError("answer must hold names (strings) only")
-    chosen = {name.strip().lower() for name in answer}
-    if chosen - QUANTITIES:
-        return Feedback(False, "One of your names is not among the four of the exercise: check the spelling.")
-    if chosen == _WITH_PENALTY:
-        return Feedback(True, "Right: every loss Keras reports has the penalty in it; predictions never do.")
-    extra = len(chosen - _WITH_PENALTY)
-    missing = len(_WITH_PENALTY - chosen)
-    parts = []
-    if extra:
-        parts.append(f"{extra} of your choices {'has' if extra == 1 else 'have'} no penalty in it")
-    if missing:
-        verbs = "contains it is" if missing == 1 else "contain it are"
-        parts.append(f"{missing} that {verbs} missing")
-    return Feedback(False, f"Not quite: {' and '.join(parts)}. Rerun the cells of fact 1 if in doubt.")
+    if not isinstance(answer, Mapping) or set(answer) != BUDGET_KEYS:
+        raise TypeError(f"answer must be a dict with the keys {sorted(BUDGET_KEYS)}")
+    budget = answer["budget"]
+    if isinstance(budget, bool) or not isinstance(budget, int | np.integer):
+        raise TypeError(f"answer['budget'] must be a whole number of epochs, got {type(budget).__name__}")
+    budget = int(budget)
+    length = min(len(run.history["val_data_loss"]) for seeds in runs.values() for run in seeds)
+    if not 1 <= budget <= length:
+        return Feedback(False, f"The runs have {length} epochs: choose a budget from 1 to {length}.")
+    hints = []
+    for metric in ("val_loss", "val_data_loss"):
+        value = number(answer[metric])
+        right = _pick(runs, metric, budget)
+        if _matches(value, right):
+            continue
+        name = "val_loss" if metric == "val_loss" else "the validation data loss"
+        if not any(_matches(value, strength) for strength in runs):
+            hints.append(f"your {metric} pick is not one of the strengths of the runs")
+        elif metric == "val_data_loss" and _matches(value, _pick(runs, "val_loss", budget)):
+            hints.append("your val_data_loss pick is what val_loss picks: which one holds the penalty?")
+        elif any(_matches(value, _pick(runs, metric, epoch)) for epoch in (budget - 1, budget + 1)):
+            hints.append(
+                f"your {metric} pick is right for a neighbouring epoch: the value after epoch b is at [b - 1]"
+            )
+        elif _matches(value, _pick(runs, "data_loss", budget)):
+            hints.append(f"your {metric} pick is the training data loss's pick")
+        else:
+            hints.append(f"your {metric} pick is not where the mean over the seeds of {name} is lowest")
+    if hints:
+        return Feedback(False, "Not quite: " + "; ".join(hints) + ".")
+    if _matches(number(answer["val_loss"]), number(answer["val_data_loss"])):
+        return Feedback(True, "Right, and at this budget the two agree. Try a longer one too.")
+    return Feedback(True, "Right: at this budget val_loss and the data loss pick different strengths.")
