@@ -101,7 +101,7 @@ def check_paper_rate(
         return Feedback(False, f"Train at least {MIN_SEEDS} seeds, so that the comparison shows its spread.")
     rates = [_dropout_rates(history) for history in histories]
     if not all(rates):
-        return Feedback(False, "These models have no Dropout layers: build them with the chapter's make_model.")
+        return Feedback(False, "These models have no Dropout layers: build them with make_model.")
     every = [r for model_rates in rates for r in model_rates]
     if not all(close(r, PAPER_KEEP) for r in every):
         if all(close(r, 1 - PAPER_KEEP) for r in every):
