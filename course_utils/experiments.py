@@ -405,25 +405,66 @@ class _Untracked:
 
 def _dense_layers(model: keras.Model, name: str) -> list[keras.layers.Dense]:
     """Return the Dense layers of a model made only of Dense layers without penalties."""
+    return _stack_parts(model, name, regularized=False)[0]
+
+
+_PENALTIES = (keras.regularizers.L1, keras.regularizers.L2, keras.regularizers.L1L2)
+
+
+def _stack_parts(
+    model: keras.Model, name: str, regularized: bool
+) -> tuple[list[keras.layers.Dense], list[float], list[tuple[float, float]]]:
+    """Return a stackable model's Dense layers, the dropout rate after each and its kernel's (l1, l2).
+
+    Without ``regularized`` only plain Dense layers pass; with it, a ``Dropout`` (without
+    ``noise_shape``) may follow each hidden Dense layer, and a kernel may carry an ``L1``, ``L2`` or
+    ``L1L2`` penalty.
+    """
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    if not layers or any(type(layer) is not keras.layers.Dense for layer in layers):
-        raise ValueError(f"{name} must be made of Dense layers only (use fit_together for other models)")
+    allowed: tuple[type, ...] = (
+        (keras.layers.Dense, keras.layers.Dropout) if regularized else (keras.layers.Dense,)
+    )
+    if not layers or any(type(layer) not in allowed for layer in layers):
+        what = "Dense and Dropout layers" if regularized else "Dense layers"
+        raise ValueError(f"{name} must be made of {what} only (use fit_together for other models)")
+    dense: list[keras.layers.Dense] = []
+    rates: list[float] = []
+    penalties: list[tuple[float, float]] = []
     for layer in layers:
+        if type(layer) is keras.layers.Dropout:
+            if not dense or rates[-1] != 0.0 or layer is layers[-1]:
+                raise ValueError(
+                    f"{name}: Dropout layer {layer.name!r} must follow a hidden Dense layer (one each)"
+                )
+            if layer.noise_shape is not None:
+                raise ValueError(f"{name}: Dropout layer {layer.name!r} has a noise_shape; use fit_together")
+            rates[-1] = float(layer.rate) if layer.rate > 0 else 0.0
+            continue
+        penalty = (0.0, 0.0)
+        kernel = layer.kernel_regularizer
+        if regularized and kernel is not None and type(kernel) in _PENALTIES:
+            config = kernel.get_config()
+            penalty = (float(config.get("l1", 0.0)), float(config.get("l2", 0.0)))
+            kernel = None
         extras = (
-            layer.kernel_regularizer,
+            kernel,
             layer.bias_regularizer,
             layer.activity_regularizer,
             layer.kernel_constraint,
             layer.bias_constraint,
         )
         if any(extra is not None for extra in extras) or not layer.use_bias:
+            kinds = "a bias or activity regularizer" if regularized else "a regularizer"
             raise ValueError(
-                f"{name}: layer {layer.name!r} has a regularizer, a constraint or no bias; "
+                f"{name}: layer {layer.name!r} has {kinds}, a constraint or no bias; "
                 "fit_stacked trains plain Dense layers only (use fit_together)"
             )
         if layer.lora_enabled:
             raise ValueError(f"{name}: layer {layer.name!r} uses LoRA; fit_stacked cannot train it")
-    return layers
+        dense.append(layer)
+        rates.append(0.0)
+        penalties.append(penalty)
+    return dense, rates, penalties
 
 
 def _is_sparse_crossentropy(loss: object) -> bool:
@@ -437,10 +478,11 @@ def _is_sparse_crossentropy(loss: object) -> bool:
 class _Stacked(keras.Model):  # type: ignore[misc]  # keras is untyped
     """Models of Dense layers as stacked weights: one einsum per layer for all models of a shape."""
 
-    def __init__(self, members: Sequence[keras.Model]) -> None:
+    def __init__(self, members: Sequence[keras.Model], regularized: bool = False) -> None:
         super().__init__(name="stacked")
         self.size = len(members)
-        dense = [_dense_layers(model, f"models[{index}]") for index, model in enumerate(members)]
+        parts = [_stack_parts(model, f"models[{index}]", regularized) for index, model in enumerate(members)]
+        dense = [layers for layers, _, _ in parts]
         first = dense[0]
         signature = [(layer.kernel.shape[0], layer.get_config()["activation"]) for layer in first]
         for index, layers in enumerate(dense[1:], start=1):
@@ -470,20 +512,60 @@ class _Stacked(keras.Model):  # type: ignore[misc]  # keras is untyped
                 b.assign(bias)
                 variables.append((k, b))
             self.stacked.append(variables)
+        # Per group and depth: each model's dropout rate after the layer and its kernel's l1 and l2.
+        self.rates = [
+            [np.array([parts[i][1][depth] for i in group], dtype="float32") for depth in range(len(first))]
+            for group in self.groups
+        ]
+        self.l1 = [
+            [np.array([parts[i][2][depth][0] for i in group], dtype="float32") for depth in range(len(first))]
+            for group in self.groups
+        ]
+        self.l2 = [
+            [np.array([parts[i][2][depth][1] for i in group], dtype="float32") for depth in range(len(first))]
+            for group in self.groups
+        ]
+        self.penalized = any(np.any(v) for table in (self.l1, self.l2) for row in table for v in row)
+        self.noise = keras.random.SeedGenerator(int(np.random.randint(0, 2**31 - 1)))
         self.data_loss_tracker = _VectorMean(self.size, "data_loss")
         self.accuracy_tracker = _VectorMean(self.size, "accuracy")
+        self.loss_vector_tracker = _VectorMean(self.size, "penalized_loss")
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
         outputs = []
-        for variables in self.stacked:
+        for variables, rates in zip(self.stacked, self.rates, strict=True):
             hidden = keras.ops.einsum("bi,mio->mbo", inputs, variables[0][0])
             hidden = self.activations[0](hidden + variables[0][1][:, None, :])
-            for (kernel, bias), activation in zip(variables[1:], self.activations[1:], strict=True):
+            for depth, ((kernel, bias), activation) in enumerate(
+                zip(variables[1:], self.activations[1:], strict=True)
+            ):
+                if training and np.any(rates[depth]):
+                    hidden = self.drop(hidden, rates[depth])
                 hidden = activation(keras.ops.einsum("mbi,mio->mbo", hidden, kernel) + bias[:, None, :])
             outputs.append(hidden)
         joined = keras.ops.concatenate(outputs, axis=0)  # in group order
         back = [self.order.index(index) for index in range(self.size)]
         return keras.ops.take(joined, back, axis=0)  # models × batch × classes, in the models' order
+
+    def drop(self, hidden: Any, rates: NDArray[np.float32]) -> Any:
+        """Inverted dropout of each model's units (models × batch × units) at the model's own rate."""
+        rate = keras.ops.convert_to_tensor(rates)[:, None, None]
+        keep = keras.random.uniform(keras.ops.shape(hidden), seed=self.noise) >= rate
+        return keras.ops.where(keep, hidden / (1.0 - rate), keras.ops.zeros_like(hidden))
+
+    def penalties(self) -> Any:
+        """Each model's kernel penalty, l1·Σ|w| + l2·Σw² over its layers, in the models' order."""
+        parts = []
+        for variables, l1, l2 in zip(self.stacked, self.l1, self.l2, strict=True):
+            total = keras.ops.zeros((len(l1[0]),))
+            for (kernel, _), a, b in zip(variables, l1, l2, strict=True):
+                if np.any(a):
+                    total = total + a * keras.ops.sum(keras.ops.abs(kernel), axis=(1, 2))
+                if np.any(b):
+                    total = total + b * keras.ops.sum(keras.ops.square(kernel), axis=(1, 2))
+            parts.append(total)
+        back = [self.order.index(index) for index in range(self.size)]
+        return keras.ops.take(keras.ops.concatenate(parts, axis=0), back, axis=0)
 
     def compute_loss(
         self,
@@ -498,18 +580,26 @@ class _Stacked(keras.Model):  # type: ignore[misc]  # keras is untyped
         each = keras.ops.mean(losses, axis=1)  # each model's own loss: its mean over the batch
         batch = keras.ops.cast(keras.ops.shape(y)[0], "float32")
         self.data_loss_tracker.update_state(each, batch)
+        if self.penalized:
+            penalized = each + self.penalties()  # what each model's own fit minimizes and logs as loss
+            self.loss_vector_tracker.update_state(penalized, batch)
+            each = penalized
         predicted = keras.ops.cast(keras.ops.argmax(y_pred, axis=-1), targets.dtype)
         right = keras.ops.cast(keras.ops.equal(predicted, targets), "float32")
         self.accuracy_tracker.update_state(keras.ops.mean(right, axis=1), batch)
         return keras.ops.sum(each)  # the sum: each model's gradient is that of its own loss
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, Any]:
-        return {"data_loss": self.data_loss_tracker.result(), "accuracy": self.accuracy_tracker.result()}
+        results = {"data_loss": self.data_loss_tracker.result(), "accuracy": self.accuracy_tracker.result()}
+        if self.penalized:
+            results["penalized_loss"] = self.loss_vector_tracker.result()
+        return results
 
     @property
     def metrics(self) -> list[Any]:
         found = [self._loss_tracker] if self.compiled and self._loss_tracker is not None else []
-        return [*found, self.data_loss_tracker, self.accuracy_tracker]
+        extra = [self.loss_vector_tracker] if self.penalized else []
+        return [*found, self.data_loss_tracker, self.accuracy_tracker, *extra]
 
     def copy_back(self, indices: Sequence[int]) -> None:
         """Put the current weights of the models at ``indices`` into the models themselves."""
@@ -577,6 +667,8 @@ class _StackedDispatch(keras.callbacks.Callback):  # type: ignore[misc]  # keras
                     own[f"{prefix}accuracy"] = float(np.asarray(logs[f"{prefix}accuracy"])[index])
                     own[f"{prefix}data_loss"] = data_loss
                     own[f"{prefix}loss"] = data_loss  # no penalty: the loss is the data loss
+                    if f"{prefix}penalized_loss" in logs:  # with one: data loss + penalty, as fit logs
+                        own[f"{prefix}loss"] = float(np.asarray(logs[f"{prefix}penalized_loss"])[index])
             measure = self.track[index]
             if measure is not None:
                 own.update({name: float(value) for name, value in measure(member).items()})
@@ -606,6 +698,7 @@ def fit_stacked(
     validation_data: tuple[ArrayLike, ArrayLike] | None = None,
     callbacks: CallbackFactory | Sequence[Sequence[keras.callbacks.Callback]] | None = None,
     track: Track | Sequence[Track | None] | None = None,
+    regularized: bool = False,
 ) -> list[keras.callbacks.History]:
     """Train many small classifiers as ONE stacked model, full batch; one ``History`` each (chapter 01).
 
@@ -639,6 +732,12 @@ def fit_stacked(
         track: a function of a model that returns extra values to log after each epoch; it sees the
             model with its weights of that epoch. A list gives one such function (or ``None``) per
             model; copying the weights out of the stack costs time, so track only what you need.
+        regularized: also accept (chapter 07) a ``Dropout`` layer after each hidden ``Dense`` layer
+            and an ``L1``, ``L2`` or ``L1L2`` penalty on each kernel. A penalty is added to each
+            model's loss as its own ``fit`` adds it, and ``loss`` then logs data loss + penalty. The
+            dropout masks are drawn by the stack (inverted dropout at each layer's ``rate``, a new
+            mask for every example and step), not by the models' ``Dropout`` layers, so such a model
+            trains as its own ``fit`` would in distribution, not bit for bit.
 
     Raises:
         TypeError/ValueError: naming the argument, for models that are not plain compiled Dense
@@ -681,7 +780,9 @@ def fit_stacked(
         if not isinstance(validation_data, tuple) or len(validation_data) != 2:
             raise TypeError("validation_data must be a tuple (x_val, y_val)")
         validation = _dataset(*validation_data, len(np.asarray(validation_data[0])), None, "validation_data")
-    stacked = _Stacked(models)
+    if not isinstance(regularized, bool):
+        raise TypeError(f"regularized must be True or False, got {type(regularized).__name__}")
+    stacked = _Stacked(models, regularized=regularized)
     stacked.compile(optimizer=_optimizer_copy(models), jit_compile=False)
     histories = [keras.callbacks.History() for _ in models]
     sample_x, sample_y = np.asarray(x)[:1], np.asarray(y)[:1]
