@@ -15,7 +15,7 @@ L1, L2 = 0.02, 0.05
 
 
 def conv_model(bias_value=0.5):
-    """Seed 000's example 4 on a small image, with a bias that is not zero (as after training)."""
+    """Pramoditha's example 4 on a small image, with a bias that is not zero (as after training)."""
     seed_everything(0)
     layer = keras.layers.Conv2D(
         filters=3, kernel_size=(3, 3), kernel_regularizer=keras.regularizers.L1L2(l1=L1, l2=L2)
@@ -28,7 +28,7 @@ def conv_model(bias_value=0.5):
 
 
 def dense_model():
-    """Seed 000's example 3 in small: kernel and bias with L2, an unregularized output layer."""
+    """Pramoditha's example 3 in small: kernel and bias with L2, an unregularized output layer."""
     seed_everything(0)
     layer = keras.layers.Dense(
         4, kernel_regularizer=keras.regularizers.L2(l2=L2), bias_regularizer=keras.regularizers.L2(l2=L2)
@@ -166,96 +166,137 @@ def test_check_layer_penalty_refuses_a_layer_without_a_regularizer(conv):
         ch05.check_layer_penalty(0.5, model.layers[-1])
 
 
-# --- check_penalized_count -------------------------------------------------------------------------
-
-# dense_model(): kernel 3 × 4 and bias 4 are regularized; the output layer (4 × 2 + 2) is not.
-COUNT = 16
-COUNT_WRONG = {
-    12: "kernel only",  # the kernel alone
-    26: "every parameter",  # model.count_params()
-    2: "penalty terms",  # the number of terms
-    0: "positive",
-    -16: "positive",
-    4: "Not quite",
-    17: "Not quite",
-    15: "Not quite",
-}
+# --- check_loophole_closed -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", [COUNT, np.int64(COUNT), np.int32(COUNT)], ids=repr)
-def test_check_penalized_count_accepts_the_right_answer(dense, answer):
-    feedback = ch05.check_penalized_count(answer, dense[0])
+def example_4_model(output_regularizer=None, filters=32, activation=None):
+    """Example 4 as the chapter builds it: flat pixels, reshape, the Conv2D, flatten, softmax."""
+    seed_everything(0)
+    return keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Reshape((8, 8, 1)),
+            keras.layers.Conv2D(
+                filters=filters,
+                kernel_size=(3, 3),
+                activation=activation,
+                kernel_regularizer=keras.regularizers.L1L2(l1=L1, l2=L2),
+            ),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax", kernel_regularizer=output_regularizer),
+        ]
+    )
+
+
+def penalty_of(model):
+    return float(sum(float(loss) for loss in model.losses))
+
+
+def rescale(model, a):
+    conv, output = model.layers[1], model.layers[-1]
+    conv.kernel.assign(conv.kernel * a)
+    conv.bias.assign(conv.bias * a)
+    output.kernel.assign(output.kernel / a)
+
+
+def balanced(model):
+    """Rescale the model to the scale of lowest penalty (what training to convergence reaches)."""
+    weights = model.get_weights()
+    scales = np.geomspace(0.05, 20.0, 4001)
+    values = []
+    for a in scales:
+        rescale(model, a)
+        values.append(penalty_of(model))
+        model.set_weights(weights)
+    rescale(model, scales[int(np.argmin(values))])
+    return model
+
+
+@pytest.mark.parametrize("activation", [None, "relu"])
+def test_check_loophole_closed_accepts_a_balanced_model(activation):
+    model = balanced(example_4_model(keras.regularizers.L2(0.05), activation=activation))
+    feedback = ch05.check_loophole_closed(model)
     assert isinstance(feedback, Feedback)
     assert feedback.correct is True, feedback
     assert feedback.message
 
 
-@pytest.mark.parametrize(("answer", "hint"), COUNT_WRONG.items())
-def test_check_penalized_count_rejects_wrong_answers_with_their_hint(dense, answer, hint):
-    feedback = ch05.check_penalized_count(answer, dense[0])
+def test_check_loophole_closed_accepts_a_model_trained_with_both_penalties():
+    x = np.random.default_rng(0).uniform(size=(60, 64)).astype("float32")
+    y = np.arange(60) % 10
+    model = example_4_model(keras.regularizers.L2(0.05))
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy")
+    assert not ch05.check_loophole_closed(model).correct  # untrained: the output kernel is too large
+    model.fit(x, y, epochs=150, batch_size=60, verbose=0)
+    assert ch05.check_loophole_closed(model).correct
+
+
+def test_check_loophole_closed_rejects_an_open_loophole():
+    for model in [example_4_model(), balanced(example_4_model())]:
+        feedback = ch05.check_loophole_closed(model)
+        assert feedback.correct is False
+        assert "no kernel_regularizer" in feedback.message
+
+
+def test_check_loophole_closed_rejects_a_model_that_is_not_balanced():
+    model = balanced(example_4_model(keras.regularizers.L2(0.05)))
+    rescale(model, 0.5)
+    feedback = ch05.check_loophole_closed(model)
     assert feedback.correct is False
-    assert feedback != NOT_ANSWERED
-    assert hint in feedback.message, feedback
-    assert not re.search(rf"\b{COUNT}\b", feedback.message), feedback
+    assert "still lowers" in feedback.message
 
 
-def test_check_penalized_count_none_means_not_answered(dense):
-    assert ch05.check_penalized_count(None, dense[0]) == NOT_ANSWERED
-
-
-@pytest.mark.parametrize("answer", [16.0, "16", True, [16], np.array([16]), np.float64(16.0)], ids=repr)
-def test_check_penalized_count_refuses_an_answer_of_the_wrong_type(dense, answer):
-    with pytest.raises(TypeError, match="answer"):
-        ch05.check_penalized_count(answer, dense[0])
-
-
-@pytest.mark.parametrize("model", [None, 16, "model", keras.layers.Dense(2)], ids=repr)
-def test_check_penalized_count_refuses_what_is_not_a_model(model):
-    with pytest.raises(TypeError, match="model"):
-        ch05.check_penalized_count(COUNT, model)
-
-
-def test_check_penalized_count_refuses_an_unbuilt_model():
-    model = keras.Sequential([keras.layers.Dense(2, kernel_regularizer="l2")])
-    with pytest.raises(ValueError, match="model"):
-        ch05.check_penalized_count(COUNT, model)
-
-
-def test_check_penalized_count_refuses_a_model_without_a_regularizer():
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    with pytest.raises(ValueError, match="model"):
-        ch05.check_penalized_count(COUNT, model)
-
-
-# --- the seed's examples themselves ----------------------------------------------------------------
-
-
-def test_the_seed_examples_penalize_what_the_chapter_says():
-    """Example 3 covers 64 × 256 + 256 numbers on the flat digits; example 4 the 288 of its kernel."""
-    example_3 = keras.Sequential(
+def test_check_loophole_closed_rejects_a_changed_example_4():
+    assert "Keep example 4" in ch05.check_loophole_closed(example_4_model(filters=16)).message
+    assert (
+        "linear"
+        in ch05.check_loophole_closed(example_4_model(keras.regularizers.L2(0.05), activation="tanh")).message
+    )
+    seed_everything(0)
+    two_outputs = keras.Sequential(
         [
             keras.Input((64,)),
-            keras.layers.Dense(
-                256,
-                kernel_regularizer=keras.regularizers.L2(l2=0.05),
-                bias_regularizer=keras.regularizers.L2(l2=0.05),
-            ),
-            keras.layers.Dense(10, activation="softmax"),
-        ]
-    )
-    example_4 = keras.Sequential(
-        [
-            keras.Input((8, 8, 1)),
-            keras.layers.Conv2D(
-                filters=32, kernel_size=(3, 3), kernel_regularizer=keras.regularizers.L1L2(l1=0.02, l2=0.05)
-            ),
+            keras.layers.Reshape((8, 8, 1)),
+            keras.layers.Conv2D(32, (3, 3), kernel_regularizer=keras.regularizers.L1L2(l1=L1, l2=L2)),
             keras.layers.Flatten(),
-            keras.layers.Dense(10, activation="softmax"),
+            keras.layers.Dense(16, kernel_regularizer="l2"),
+            keras.layers.Dense(10, activation="softmax", kernel_regularizer="l2"),
         ]
     )
-    assert ch05.check_penalized_count(64 * 256 + 256, example_3).correct
-    assert "kernel only" in ch05.check_penalized_count(64 * 256, example_3).message
-    assert ch05.check_penalized_count(3 * 3 * 1 * 32, example_4).correct
-    assert "every parameter" in ch05.check_penalized_count(example_4.count_params(), example_4).message
-    conv = example_4.layers[0]
+    assert "one output layer" in ch05.check_loophole_closed(two_outputs).message
+
+
+def test_check_loophole_closed_leaves_the_weights_as_they_were():
+    model = example_4_model(keras.regularizers.L2(0.05))
+    before = model.get_weights()
+    ch05.check_loophole_closed(model)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+
+
+def test_check_loophole_closed_none_means_not_answered():
+    assert ch05.check_loophole_closed(None) == NOT_ANSWERED
+
+
+@pytest.mark.parametrize("model", [3, "model", keras.layers.Dense(2)], ids=repr)
+def test_check_loophole_closed_refuses_what_is_not_a_model(model):
+    with pytest.raises(TypeError, match="model"):
+        ch05.check_loophole_closed(model)
+
+
+def test_check_loophole_closed_refuses_an_unbuilt_model():
+    model = keras.Sequential([keras.layers.Dense(2, kernel_regularizer="l2")])
+    with pytest.raises(ValueError, match="model"):
+        ch05.check_loophole_closed(model)
+
+
+# --- the article's examples themselves -------------------------------------------------------------
+
+
+def test_the_article_examples_penalize_what_the_chapter_says():
+    """Example 4 covers the 288 numbers of its kernel; the checker agrees with layer.losses."""
+    model = example_4_model()
+    conv = model.layers[1]
+    assert conv.kernel.shape == (3, 3, 1, 32)
+    assert len(model.losses) == 1
+    assert np.isclose(float(model.losses[0]), conv_penalty(conv), rtol=1e-5)
     assert ch05.check_layer_penalty(conv_penalty(conv), conv).correct

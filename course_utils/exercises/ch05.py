@@ -1,4 +1,4 @@
-"""Checkers of the chapter 05 exercises: the four layer examples."""
+"""Checkers of the chapter 05 exercises: the four layer examples and the rescaling loophole."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from course_utils._validation import built_model
 from course_utils.exercises.feedback import NOT_ANSWERED, Feedback, close, number
-from course_utils.penalties import penalty_breakdown, regularizer_strengths
+from course_utils.penalties import regularizer_strengths
 
 #: The weights of a layer that a ``<name>_regularizer`` can cover.
 _WEIGHTS = ("kernel", "bias")
@@ -129,34 +129,93 @@ def check_layer_penalty(answer: float | None, layer: keras.layers.Layer) -> Feed
     )
 
 
-def check_penalized_count(answer: int | None, model: keras.Model) -> Feedback:
-    """Chapter 05: how many numbers (weights and biases) the penalties of ``model`` cover.
+#: The rescalings that :func:`check_loophole_closed` tries: the conv layer times a, the next one over a.
+_SCALES = (0.5, 0.7, 0.85, 1.2, 1.4, 2.0)
+#: By how much (as a fraction) a rescaling may still lower the penalty of a model that is "closed".
+_SLACK = 0.02
+
+
+def _example_4_conv(layers: list[keras.layers.Layer]) -> keras.layers.Conv2D | None:
+    """Return the model's Conv2D layer if it is example 4 as written, else None."""
+    convs = [layer for layer in layers if isinstance(layer, keras.layers.Conv2D)]
+    if len(convs) != 1:
+        return None
+    conv = convs[0]
+    regularizer = conv.kernel_regularizer
+    if conv.filters != 32 or tuple(conv.kernel_size) != (3, 3) or regularizer is None:
+        return None
+    try:
+        strengths = regularizer_strengths(regularizer)
+    except TypeError:
+        return None
+    return conv if np.allclose(strengths, (0.02, 0.05)) else None
+
+
+def _penalty_after_rescaling(
+    model: keras.Model, conv: keras.layers.Conv2D, output: keras.layers.Layer, scale: float
+) -> float:
+    """Return the penalty with the conv kernel and bias times ``scale`` and the output kernel over it."""
+    saved = [variable.numpy() for variable in (conv.kernel, conv.bias, output.kernel)]
+    try:
+        conv.kernel.assign(saved[0] * scale)
+        conv.bias.assign(saved[1] * scale)
+        output.kernel.assign(saved[2] / scale)
+        return float(sum(float(keras.ops.convert_to_numpy(loss)) for loss in model.losses))
+    finally:
+        for variable, value in zip((conv.kernel, conv.bias, output.kernel), saved, strict=True):
+            variable.assign(value)
+
+
+def check_loophole_closed(model: keras.Model | None) -> Feedback:
+    """Chapter 05: a trained example-4 model whose penalty can no longer be dodged by rescaling.
+
+    The model must keep example 4's ``Conv2D`` layer as Pramoditha (2022) writes it, followed
+    (after ``Flatten``) by one output layer with a kernel. Scaling the conv kernel and bias by
+    ``a > 0`` and the output kernel by ``1/a`` leaves the predictions unchanged (the conv layer is
+    linear, or ReLU, which is positively homogeneous). The check passes when no such rescaling
+    lowers the penalty by more than 2 %: the model has been trained to the point where the penalty
+    sticks.
 
     Raises:
-        TypeError: if ``answer`` is not an integer, or ``model`` is not a ``keras.Model``.
-        ValueError: if ``model`` is not built or has no weight regularizer.
+        TypeError: if ``model`` is not a ``keras.Model``.
+        ValueError: if ``model`` is not built.
     """
-    terms = penalty_breakdown(built_model(model, "model"))
-    if not terms:
-        raise ValueError("model has no kernel_regularizer or bias_regularizer: it penalizes no weights")
-    if answer is None:
+    if model is None:
         return NOT_ANSWERED
-    if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
-        raise TypeError(f"answer must be an int (a count of numbers), got {type(answer).__name__}")
-    expected = sum(term.size for term in terms)
-    if answer == expected:
-        return Feedback(True, "Right: every entry of every regularized weight tensor is in the penalty.")
-    if answer <= 0:
-        return Feedback(False, "A count of numbers is a positive whole number.")
-    kernels = sum(term.size for term in terms if term.weight == "kernel")
-    if answer == kernels:
-        return Feedback(False, "That counts the kernel only. Is it the only weight with a regularizer?")
-    if answer == len(terms):
-        return Feedback(False, "That is the number of penalty terms. Count the numbers each term sums over.")
-    if answer == model.count_params():
-        return Feedback(False, "That counts every parameter of the model, also those without a regularizer.")
-    return Feedback(
-        False,
-        "Not quite. Find the weights that have a regularizer (kernel_regularizer, bias_regularizer) and "
-        "multiply out their shapes.",
-    )
+    built_model(model, "model")
+    layers = list(model.layers)
+    conv = _example_4_conv(layers)
+    if conv is None:
+        return Feedback(
+            False,
+            "Keep example 4's layer exactly: Conv2D(filters=32, kernel_size=(3, 3), "
+            "kernel_regularizer=regularizers.L1L2(l1=0.02, l2=0.05)), and only one Conv2D.",
+        )
+    after = [
+        layer for layer in layers[layers.index(conv) + 1 :] if getattr(layer, "kernel", None) is not None
+    ]
+    if len(after) != 1:
+        return Feedback(False, "After the Conv2D and its Flatten, the model needs one output layer, no more.")
+    output = after[0]
+    activation = getattr(conv, "activation", None)
+    if activation not in (keras.activations.linear, keras.activations.relu):
+        return Feedback(
+            False,
+            "Keep the conv layer linear (as written) or ReLU: other activations are not rescalable.",
+        )
+    if getattr(output, "kernel_regularizer", None) is None:
+        return Feedback(
+            False,
+            "The output layer has no kernel_regularizer, so shrinking the conv layer and growing the "
+            "output layer still lowers the penalty for free. Which layer needs a penalty too?",
+        )
+    penalty = _penalty_after_rescaling(model, conv, output, 1.0)
+    lowest = min(_penalty_after_rescaling(model, conv, output, scale) for scale in _SCALES)
+    if lowest < (1 - _SLACK) * penalty:
+        gain = 1 - lowest / penalty
+        return Feedback(
+            False,
+            f"Both layers carry a penalty, but a rescaling still lowers it by {gain:.0%}: the model "
+            "is not yet where the penalty sticks. Has it been trained, and for long enough?",
+        )
+    return Feedback(True, "Right: no rescaling lowers the penalty any more; the penalty sticks.")
