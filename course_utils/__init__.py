@@ -5,19 +5,17 @@ prepares a quiet, reproducible TensorFlow before TensorFlow is first imported.
 """
 
 from course_utils import runtime  # isort: skip  (must run before TensorFlow is imported elsewhere)
-from course_utils import data, exercises, experiments, models, penalties, plots, training, weights
+from course_utils import data, exercises, experiments, penalties, plots, weights
 from course_utils.runtime import seed_everything
 
 __all__ = [
     "data",
     "exercises",
     "experiments",
-    "models",
     "penalties",
     "plots",
     "runtime",
     "seed_everything",
-    "training",
     "weights",
 ]
 __version__ = "0.1.0"

@@ -12,9 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike, NDArray
 
-from course_utils._validation import float_array, non_negative_float, one_of, positive_float, positive_int
+from course_utils._validation import float_array, non_negative_float, positive_float, positive_int
 from course_utils.penalties import penalty_gradient
-from course_utils.training import METRICS, Sweep, TrainingLog
 
 plt.rcParams.update(
     {
@@ -47,7 +46,7 @@ def _store_figures_at_twice_the_display_size() -> None:
 _store_figures_at_twice_the_display_size()
 
 LineStyle: TypeAlias = Literal["-", "--", ":", "-."]
-CurveSource: TypeAlias = "keras.callbacks.History | Mapping[str, Sequence[float]] | TrainingLog"
+CurveSource: TypeAlias = "keras.callbacks.History | Mapping[str, Sequence[float]]"
 Runs: TypeAlias = "Mapping[str, CurveSource | Sequence[CurveSource]]"
 
 #: How a metric is named in a legend, unless the caller names it.
@@ -64,11 +63,9 @@ _METRIC_WORDS = {
 
 
 def _logged(source: object, where: str) -> dict[str, NDArray[np.float64]]:
-    """Return the per-epoch values a run logged, from a History, a dict of lists or a TrainingLog."""
+    """Return the per-epoch values a run logged, from a History or its ``history`` dict of lists."""
     if isinstance(source, keras.callbacks.History):
         values: Mapping[str, Sequence[float]] = source.history
-    elif isinstance(source, TrainingLog):
-        values = {name: getattr(source, name) for name in METRICS if getattr(source, name).size}
     elif isinstance(source, Mapping):
         values = source
     else:
@@ -485,12 +482,11 @@ def plot_weight_histograms(
 
 
 def plot_validation_curve(
-    strengths: ArrayLike | Sweep,
-    values: Mapping[str, ArrayLike] | Sequence[str] = ("data_loss", "val_data_loss"),
+    strengths: ArrayLike,
+    values: Mapping[str, ArrayLike],
     title: str = "Validation curve",
     xlabel: str = "penalty strength λ",
     ylabel: str = "data loss (no penalty)",
-    at: str = "final",
 ) -> Figure:
     """Plot scores against the penalty strength: every seed as a dot, the mean ± sd as a line (chapter 03).
 
@@ -501,7 +497,6 @@ def plot_validation_curve(
         title: the figure's title.
         xlabel: the x axis label.
         ylabel: the y axis label.
-        at: only for a ``training.Sweep`` as ``strengths`` (chapter 06): ``"final"`` or ``"best"``.
 
     The x axis is logarithmic, and linear near 0 ("symlog") when 0 is among the strengths, so that
     λ = 0 appears on it. When several entries have the same number of seeds, the legend's title
@@ -511,30 +506,20 @@ def plot_validation_curve(
         TypeError/ValueError: naming the argument, for strengths that are not finite numbers >= 0,
             an empty mapping, or a table whose rows do not match the strengths.
     """
-    if isinstance(strengths, Sweep):  # chapter 06's sweep object
-        sweep = strengths
-        if isinstance(values, Mapping | str) or not values:
-            raise ValueError(f"values must be metric names for a Sweep, got {values!r}")
-        one_of(at, "at", ("final", "best"))
-        tables = {
-            _METRIC_WORDS.get(m, m): sweep.values(m, at="final" if at == "final" else "best") for m in values
-        }
-        grid = np.asarray(sweep.strengths, dtype=np.float64)
-    else:
-        grid = float_array(strengths, "strengths")
-        if grid.ndim != 1 or np.any(grid < 0):
-            raise ValueError("strengths must be a 1-D list of numbers >= 0")
-        if not isinstance(values, Mapping) or not values:
-            raise ValueError("values must be a non-empty mapping of label -> table (strengths × seeds)")
-        tables = {}
-        for label, table in values.items():
-            array = float_array(table, f"values[{label!r}]")
-            array = array.reshape(-1, 1) if array.ndim == 1 else array
-            if array.ndim != 2 or array.shape[0] != grid.size:
-                raise ValueError(
-                    f"values[{label!r}] must have one row per strength ({grid.size}), got shape {array.shape}"
-                )
-            tables[str(label)] = array
+    grid = float_array(strengths, "strengths")
+    if grid.ndim != 1 or np.any(grid < 0):
+        raise ValueError("strengths must be a 1-D list of numbers >= 0")
+    if not isinstance(values, Mapping) or not values:
+        raise ValueError("values must be a non-empty mapping of label -> table (strengths × seeds)")
+    tables = {}
+    for label, table in values.items():
+        array = float_array(table, f"values[{label!r}]")
+        array = array.reshape(-1, 1) if array.ndim == 1 else array
+        if array.ndim != 2 or array.shape[0] != grid.size:
+            raise ValueError(
+                f"values[{label!r}] must have one row per strength ({grid.size}), got shape {array.shape}"
+            )
+        tables[str(label)] = array
     figure, ax = plt.subplots()
     counts = {table.shape[1] for table in tables.values()}
     # Several entries with the same number of seeds: say it once, in the legend's title.

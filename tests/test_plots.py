@@ -15,7 +15,6 @@ from course_utils.plots import (
     plot_validation_curve,
     plot_weight_histograms,
 )
-from course_utils.training import Sweep
 
 pytestmark = pytest.mark.usefixtures("close_figures")
 
@@ -91,11 +90,6 @@ def test_learning_curves_in_two_panels_with_a_mark(runs):
     assert len(right.get_lines()) == 2 + 1  # two runs and the mark
     mark = right.get_lines()[-1]
     np.testing.assert_array_equal(mark.get_xdata(), [2, 2])
-
-
-def test_learning_curves_of_a_training_log(make_log):
-    figure = plot_learning_curves({"old": make_log([1.0, 0.5])})
-    np.testing.assert_array_equal(figure.axes[0].get_lines()[1].get_ydata(), [1.0, 0.5])
 
 
 @pytest.mark.parametrize(
@@ -312,13 +306,6 @@ def test_validation_curve_of_one_seed_and_no_zero():
     (ax,) = figure.axes
     assert ax.get_xscale() == "log"
     assert "seeds" not in ax.get_legend().get_texts()[0].get_text()
-
-
-def test_validation_curve_of_a_sweep(make_log):
-    strengths = (0.0, 0.1)
-    result = Sweep(strengths, (0,), {(s, 0): make_log([1.0, 0.2 + s, 0.9]) for s in strengths})
-    figure = plot_validation_curve(result, ("val_data_loss",), at="best")
-    np.testing.assert_allclose(figure.axes[0].containers[0].lines[0].get_ydata(), [0.2, 0.3])
 
 
 @pytest.mark.parametrize(

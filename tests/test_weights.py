@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils.models import build_cnn, build_mlp
 from course_utils.weights import Sparsity, input_importance, kernels, selected_inputs, sparsity
 
 # --- sparsity -------------------------------------------------------------------------------------
@@ -46,8 +45,19 @@ def test_sparsity_rejects_bad_arguments_by_name(kwargs, error, name):
 # --- kernels and input_importance -----------------------------------------------------------------
 
 
+def mlp(inputs: int, outputs: int, hidden: tuple[int, ...], dropout: float = 0.0) -> keras.Model:
+    """A plain Dense network with layers named hidden_1, ..., output."""
+    layers: list[keras.layers.Layer] = [keras.Input((inputs,))]
+    for index, units in enumerate(hidden, start=1):
+        layers.append(keras.layers.Dense(units, activation="relu", name=f"hidden_{index}"))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout))
+    layers.append(keras.layers.Dense(outputs, name="output"))
+    return keras.Sequential(layers)
+
+
 def test_kernels_by_layer_name():
-    model = build_mlp(5, 2, (3,), dropout=0.5)
+    model = mlp(5, 2, (3,), dropout=0.5)
     found = kernels(model)
     assert list(found) == ["hidden_1", "output"]
     assert found["hidden_1"].shape == (5, 3)
@@ -56,21 +66,23 @@ def test_kernels_by_layer_name():
 
 
 def test_input_importance_is_the_norm_of_each_inputs_outgoing_weights():
-    model = build_mlp(3, 1, (2,), output_activation="linear")
+    model = mlp(3, 1, (2,))
     kernel = np.array([[3.0, 4.0], [0.0, 0.0], [-1.0, 0.0]])
     model.get_layer("hidden_1").set_weights([kernel, np.zeros(2)])
     np.testing.assert_allclose(input_importance(model), [5.0, 0.0, 1.0])
 
 
 def test_input_importance_of_a_linear_model_is_the_absolute_coefficients():
-    model = build_mlp(3, 1, (), output_activation="linear")
+    model = mlp(3, 1, ())
     model.get_layer("output").set_weights([np.array([[2.0], [-0.5], [0.0]]), np.zeros(1)])
     np.testing.assert_allclose(input_importance(model), [2.0, 0.5, 0.0])
 
 
 def test_input_importance_needs_a_dense_first_layer():
     with pytest.raises(ValueError, match="model"):
-        input_importance(build_cnn(filters=2))
+        input_importance(
+            keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten()])
+        )
     with pytest.raises(ValueError, match="model"):
         input_importance(keras.Sequential([keras.Input((3,)), keras.layers.Activation("relu")]))
 
