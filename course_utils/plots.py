@@ -491,6 +491,7 @@ def plot_validation_curve(
     xlabel: str = "penalty strength λ",
     ylabel: str = "data loss (no penalty)",
     at: str = "final",
+    seeds_note: str = "label",
 ) -> Figure:
     """Plot scores against the penalty strength: every seed as a dot, the mean ± sd as a line (chapter 03).
 
@@ -502,6 +503,8 @@ def plot_validation_curve(
         xlabel: the x axis label.
         ylabel: the y axis label.
         at: only for a ``training.Sweep`` as ``strengths`` (chapter 06): ``"final"`` or ``"best"``.
+        seeds_note: where to say "mean ± sd of N seeds": ``"label"`` appends it to every legend
+            entry, ``"title"`` puts it once in the legend's title (chapter 01).
 
     The x axis is logarithmic, and linear near 0 ("symlog") when 0 is among the strengths, so that
     λ = 0 appears on it.
@@ -534,14 +537,19 @@ def plot_validation_curve(
                     f"values[{label!r}] must have one row per strength ({grid.size}), got shape {array.shape}"
                 )
             tables[str(label)] = array
+    one_of(seeds_note, "seeds_note", ("label", "title"))
     figure, ax = plt.subplots()
+    counts = {table.shape[1] for table in tables.values()}
+    note = None
+    if seeds_note == "title" and len(counts) == 1 and max(counts) > 1:
+        note = f"mean ± sd of {max(counts)} seeds"
     for index, (label, table) in enumerate(tables.items()):
         mean = table.mean(axis=1)
         sd = table.std(axis=1, ddof=1) if table.shape[1] > 1 else np.zeros_like(mean)
         seeds = table.shape[1]
         for column in range(seeds):
             ax.plot(grid, table[:, column], ".", color=f"C{index}", alpha=0.35, markersize=5)
-        suffix = f" (mean ± sd of {seeds} seeds)" if seeds > 1 else ""
+        suffix = f" (mean ± sd of {seeds} seeds)" if seeds > 1 and note is None else ""
         ax.errorbar(
             grid,
             mean,
@@ -558,7 +566,7 @@ def plot_validation_curve(
     elif positive.size == grid.size:
         ax.set_xscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, title=note, title_fontsize=8)
     figure.tight_layout()
     return figure
 

@@ -300,6 +300,16 @@ def test_validation_curve_shows_every_seed_and_the_mean_with_sd():
     assert "3 seeds" in legend
 
 
+def test_validation_curve_can_name_the_seeds_once_in_the_legend_title():
+    tables = {"at epoch 60": TABLE, "at the best epoch": TABLE - 0.1}
+    figure = plot_validation_curve(STRENGTHS, tables, seeds_note="title")
+    legend = figure.axes[0].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == list(tables)
+    assert legend.get_title().get_text() == "mean ± sd of 3 seeds"
+    with pytest.raises(ValueError, match="seeds_note"):
+        plot_validation_curve(STRENGTHS, tables, seeds_note="legend")
+
+
 def test_validation_curve_of_one_seed_and_no_zero():
     figure = plot_validation_curve([0.01, 0.1], {"val": [0.2, 0.3]})
     (ax,) = figure.axes
