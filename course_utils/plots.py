@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike, NDArray
 
-from course_utils._validation import float_array, non_negative_float, positive_float, positive_int
+from course_utils._validation import float_array, non_negative_float, one_of, positive_float, positive_int
 from course_utils.penalties import penalty_gradient
 
 plt.rcParams.update(
@@ -487,6 +487,7 @@ def plot_validation_curve(
     title: str = "Validation curve",
     xlabel: str = "penalty strength λ",
     ylabel: str = "data loss (no penalty)",
+    seeds_note: str = "auto",
 ) -> Figure:
     """Plot scores against the penalty strength: every seed as a dot, the mean ± sd as a line (chapter 03).
 
@@ -497,10 +498,12 @@ def plot_validation_curve(
         title: the figure's title.
         xlabel: the x axis label.
         ylabel: the y axis label.
+        seeds_note: where to say "mean ± sd of N seeds": ``"label"`` appends it to every legend
+            entry, ``"title"`` puts it once in the legend's title, and ``"auto"`` puts it in the title
+            when several entries have the same number of seeds (chapters 01 and 06).
 
     The x axis is logarithmic, and linear near 0 ("symlog") when 0 is among the strengths, so that
-    λ = 0 appears on it. When several entries have the same number of seeds, the legend's title
-    says it once instead of every entry (chapter 06).
+    λ = 0 appears on it.
 
     Raises:
         TypeError/ValueError: naming the argument, for strengths that are not finite numbers >= 0,
@@ -520,10 +523,15 @@ def plot_validation_curve(
                 f"values[{label!r}] must have one row per strength ({grid.size}), got shape {array.shape}"
             )
         tables[str(label)] = array
+    one_of(seeds_note, "seeds_note", ("auto", "label", "title"))
     figure, ax = plt.subplots()
     counts = {table.shape[1] for table in tables.values()}
     # Several entries with the same number of seeds: say it once, in the legend's title.
-    shared = len(tables) > 1 and len(counts) == 1 and counts != {1}
+    shared = (
+        len(counts) == 1
+        and counts != {1}
+        and (seeds_note == "title" or (seeds_note == "auto" and len(tables) > 1))
+    )
     for index, (label, table) in enumerate(tables.items()):
         mean = table.mean(axis=1)
         sd = table.std(axis=1, ddof=1) if table.shape[1] > 1 else np.zeros_like(mean)

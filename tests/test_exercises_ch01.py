@@ -9,6 +9,7 @@ from course_utils.exercises import NOT_ANSWERED, ch01
 PAGE_EPOCHS = 60
 BEST_32 = [70, 75, 80]  # epochs counted from 1: the mean is 75
 RIGHT_BEST = 75.0
+RIGHT_LAST = 0.34  # every 32-unit curve of mine() ends at 0.34
 
 
 def model(units):
@@ -57,34 +58,33 @@ PAGE = page()
 MINE = mine()
 
 
-def check(runs=MINE, lowest=32, best=RIGHT_BEST, page_runs=PAGE):
-    return ch01.check_width_budget(runs, lowest, best, page=page_runs)
+def check(runs=MINE, last=RIGHT_LAST, best=RIGHT_BEST, page_runs=PAGE):
+    return ch01.check_width_budget(runs, last, best, page=page_runs)
 
 
 def test_right_answers_pass():
     feedback = check()
     assert feedback.correct, feedback.message
     assert check(best=np.float64(75.2)).correct  # a mean printed with one decimal
+    assert check(last=0.3404).correct  # a mean printed with three decimals
 
 
 def test_unanswered():
-    assert check(lowest=None) == NOT_ANSWERED
+    assert check(last=None) == NOT_ANSWERED
     assert check(best=None) == NOT_ANSWERED
 
 
 def secret_free(feedback):
     assert not feedback.correct
     assert "75" not in feedback.message
+    assert "0.34" not in feedback.message
     return feedback.message
 
 
-def test_wrong_lowest_gets_a_hint_without_the_width():
-    message = secret_free(check(lowest=8))
-    assert "lowest" in message and "32" not in message
-
-
-def test_a_width_not_trained_is_refused():
-    assert "one of the widths" in secret_free(check(lowest=256))
+def test_wrong_last_gets_a_hint_without_the_value():
+    assert "last_32" in secret_free(check(last=0.5))
+    # the mean of all widths, or the best instead of the last value, is wrong too
+    assert "LAST" in secret_free(check(last=0.32))
 
 
 def test_wrong_best_epoch():
@@ -107,15 +107,15 @@ def test_runs_with_the_page_seeds_are_refused():
 
 def test_too_few_seeds_or_no_32_units():
     assert "three seeds" in secret_free(check(runs=mine(seeds=2)))
-    assert "32 units" in secret_free(check(runs=mine(widths=(8, 256)), lowest=8))
+    assert "32 units" in secret_free(check(runs=mine(widths=(8, 256))))
     assert "empty" in secret_free(check(runs=[]))
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "name"),
     [
-        ({"lowest": "32"}, TypeError, "lowest"),
-        ({"lowest": True}, TypeError, "lowest"),
+        ({"last": "0.34"}, TypeError, "last_32"),
+        ({"last": True}, TypeError, "last_32"),
         ({"best": "75"}, TypeError, "best_epoch_32"),
         ({"runs": MINE[0]}, TypeError, "runs"),
         ({"runs": [1, 2]}, TypeError, "runs"),

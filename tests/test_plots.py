@@ -301,6 +301,22 @@ def test_validation_curve_names_the_seeds_once_for_several_entries():
     assert "3 seeds" in legend.get_title().get_text()
 
 
+def test_validation_curve_can_name_the_seeds_once_in_the_legend_title():
+    tables = {"at epoch 60": TABLE, "at the best epoch": TABLE - 0.1}
+    figure = plot_validation_curve(STRENGTHS, tables, seeds_note="title")
+    legend = figure.axes[0].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == list(tables)
+    assert legend.get_title().get_text() == "mean ± sd of 3 seeds; dots: each seed"
+    with pytest.raises(ValueError, match="seeds_note"):
+        plot_validation_curve(STRENGTHS, tables, seeds_note="legend")
+
+
+def test_validation_curve_can_name_the_seeds_in_every_entry():
+    figure = plot_validation_curve(STRENGTHS, {"a": TABLE, "b": TABLE / 2}, seeds_note="label")
+    texts = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert all(text.endswith("(mean ± sd of 3 seeds)") for text in texts)
+
+
 def test_validation_curve_of_one_seed_and_no_zero():
     figure = plot_validation_curve([0.01, 0.1], {"val": [0.2, 0.3]})
     (ax,) = figure.axes

@@ -58,7 +58,7 @@ def test_first_cell_installs_course_utils_from_the_configured_repository(path: P
     assert INSTALL.findall(source) == [expected]
     # Only when the import fails (on Colab): never over the pinned, editable install of `make`.
     assert re.search(
-        r"try:\s*\n\s+import course_utils\b.*\nexcept ModuleNotFoundError:\s*\n\s+%pip install", source
+        r"try:[^\n]*\n\s+import course_utils\b.*\nexcept ModuleNotFoundError:\s*\n\s+%pip install", source
     )
 
 
