@@ -87,6 +87,22 @@ def test_check_l1l2_identifier_does_not_echo_what_keras_says():
     assert "l1_l2" not in message
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [keras.regularizers.L1L2(l1=0.001, l2=0.01), keras.regularizers.L2(0.01)],
+    ids=["the right object", "another object"],
+)
+def test_check_l1l2_identifier_gives_a_hint_for_a_regularizer_object(answer):
+    # An object is not plain data: a hint, not an exception, since it is the likeliest first try.
+    feedback = ch04.check_l1l2_identifier(answer)
+    assert isinstance(feedback, Feedback)
+    assert feedback.correct is False
+    assert feedback != NOT_ANSWERED
+    assert "regularizer object" in feedback.message
+    for secret in IDENTIFIER_SECRETS:
+        assert not re.search(secret, feedback.message), feedback.message
+
+
 def test_check_l1l2_identifier_none_means_not_answered():
     assert ch04.check_l1l2_identifier(None) == NOT_ANSWERED
 
@@ -94,7 +110,6 @@ def test_check_l1l2_identifier_none_means_not_answered():
 @pytest.mark.parametrize(
     "answer",
     [
-        keras.regularizers.L1L2(l1=0.001, l2=0.01),  # an object is not plain data
         keras.regularizers.L1L2,
         0.01,
         (0.001, 0.01),
@@ -102,7 +117,7 @@ def test_check_l1l2_identifier_none_means_not_answered():
         True,
         b"l1_l2",
     ],
-    ids=["object", "class", "float", "tuple", "list", "bool", "bytes"],
+    ids=["class", "float", "tuple", "list", "bool", "bytes"],
 )
 def test_check_l1l2_identifier_rejects_a_wrong_type(answer):
     with pytest.raises(TypeError, match="answer"):
@@ -310,22 +325,55 @@ def by_cloning(model):
             config["kernel_regularizer"] = _target()
         return type(layer).from_config(config)
 
+    clone = keras.models.clone_model(model, clone_function=add, recursive=True)
+    clone.set_weights(model.get_weights())
+    return clone
+
+
+def not_recursive(model):
+    """Right on a flat model; without recursive=True the layers of a nested model are left out."""
+
+    def add(layer):
+        config = layer.get_config()
+        if isinstance(layer, keras.layers.Conv2D):
+            config["kernel_regularizer"] = _target()
+        return type(layer).from_config(config)
+
     clone = keras.models.clone_model(model, clone_function=add)
     clone.set_weights(model.get_weights())
     return clone
 
 
-def by_config(model):
-    config = model.get_config()
+def _edit_config(config):
     for layer in config["layers"]:
         if layer["class_name"] == "Conv2D":
             layer["config"]["kernel_regularizer"] = {"class_name": "L1L2", "config": {"l1": 1e-4, "l2": 1e-3}}
+        elif layer["class_name"] == "Sequential":
+            _edit_config(layer["config"])
+
+
+def by_config(model):
+    config = model.get_config()
+    _edit_config(config)
     rebuilt = keras.Sequential.from_config(config)
     rebuilt.set_weights(model.get_weights())
     return rebuilt
 
 
+def _walk(model):
+    for layer in model.layers:
+        yield from _walk(layer) if isinstance(layer, keras.Model) else [layer]
+
+
 def in_place_both(model):
+    for layer in _walk(model):
+        if isinstance(layer, keras.layers.Conv2D):
+            layer.kernel_regularizer = _target()
+            layer.kernel.regularizer = layer.kernel_regularizer
+    return model
+
+
+def in_place_outer_only(model):
     for layer in model.layers:
         if isinstance(layer, keras.layers.Conv2D):
             layer.kernel_regularizer = _target()
@@ -334,14 +382,14 @@ def in_place_both(model):
 
 
 def variable_only(model):
-    for layer in model.layers:
+    for layer in _walk(model):
         if isinstance(layer, keras.layers.Conv2D):
             layer.kernel.regularizer = _target()
     return model
 
 
 def attribute_only(model):
-    for layer in model.layers:
+    for layer in _walk(model):
         if isinstance(layer, keras.layers.Conv2D):
             layer.kernel_regularizer = _target()
     return model
@@ -419,6 +467,8 @@ WRONG_CONV_ANSWERS = {
     "weights not copied": (without_weights, "weights"),
     "by layer names": (by_names, "another model"),
     "first layer only": (first_only, "'conv_2' has no penalty"),
+    "not recursive": (not_recursive, "inside the nested model, has no penalty"),
+    "in place, outer layers only": (in_place_outer_only, "go down into nested models"),
     "returns nothing": (returns_nothing, "must return a keras model"),
     "raises": (raises, "RuntimeError"),
 }
@@ -436,6 +486,17 @@ def test_check_conv_penalty_rejects_wrong_answers_with_a_hint(answer, hint, exer
     assert hint in feedback.message, feedback.message
     for secret in CONV_SECRETS:
         assert not re.search(secret, feedback.message), feedback.message
+
+
+def test_check_conv_penalty_tries_a_nested_model(exercise_model):
+    # not_recursive is right on the exercise model itself: only the nested model shows it is wrong.
+    flat = not_recursive(ch04._copy(exercise_model))
+    assert len(flat.losses) == 2
+    assert ch04._layer_feedback(flat, "the exercise model") is None
+    nested = not_recursive(ch04._nested_model())
+    assert len(nested.losses) == 1
+    assert not ch04.check_conv_penalty(not_recursive, exercise_model).correct
+    assert ch04.check_conv_penalty(by_cloning, exercise_model).correct
 
 
 def test_check_conv_penalty_none_means_not_answered(exercise_model):

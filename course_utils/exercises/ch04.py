@@ -31,14 +31,20 @@ _PULL_SETTINGS = [(0.3, 0.5), (0.01, -0.2), (2.0, 0.0), (0.05, 1.5)]
 _PULL_SHAPES = [(6, 4), (3, 3, 2, 5), (7,)]
 
 
-def check_l1l2_identifier(answer: str | dict[str, Any] | None) -> Feedback:
+def check_l1l2_identifier(answer: str | dict[str, Any] | keras.regularizers.Regularizer | None) -> Feedback:
     """Chapter 04: plain data that ``keras.regularizers.get`` turns into L1 0.001 plus L2 0.01.
 
     The answer must be a string or a dict (the kind of identifier a layer argument or a config file
-    can hold), not a regularizer object.
+    can hold); a regularizer object gets a hint, any other type a TypeError.
     """
     if answer is None:
         return NOT_ANSWERED
+    if isinstance(answer, keras.regularizers.Regularizer):
+        return Feedback(
+            False,
+            "That is a regularizer object, which a settings file cannot hold. Write the plain data "
+            "(strings, numbers, dicts) from which keras.regularizers.get builds it.",
+        )
     if not isinstance(answer, str | dict):
         raise TypeError(
             "answer must be a string or a dict (plain data, not a regularizer object), "
@@ -314,12 +320,43 @@ def _second_model() -> keras.Model:
     )
 
 
+def _nested_model() -> keras.Model:
+    """Return a built model that holds another model (a base) with a Conv2D layer of its own."""
+    keras.utils.set_random_seed(9)
+    base = keras.Sequential(
+        [keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu", name="base_conv")],
+        name="base",
+    )
+    return keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            base,
+            keras.layers.Conv2D(4, 3, activation="relu", name="top_conv"),
+            keras.layers.Flatten(name="flat"),
+            keras.layers.Dense(3, activation="softmax", name="scores"),
+        ],
+        name="nested_model",
+    )
+
+
+def _leaves(model: keras.Model) -> list[tuple[keras.layers.Layer, bool]]:
+    """Every layer that is not itself a model, with True for the layers inside a nested model."""
+    found: list[tuple[keras.layers.Layer, bool]] = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found.extend((inner, True) for inner, _ in _leaves(layer))
+        else:
+            found.append((layer, False))
+    return found
+
+
 def _layer_feedback(result: keras.Model, model_label: str) -> Feedback | None:
     """Every Conv2D kernel carries the target penalty, counted by Keras; nothing else is penalized."""
-    convs = [layer for layer in result.layers if isinstance(layer, keras.layers.Conv2D)]
+    leaves = _leaves(result)
+    convs = [layer for layer, _ in leaves if isinstance(layer, keras.layers.Conv2D)]
     if not convs:
         return Feedback(False, f"The model your function returns for {model_label} has no Conv2D layer left.")
-    for layer in result.layers:
+    for layer, inside in leaves:
         kernel = getattr(layer, "kernel", None)
         counted = getattr(kernel, "regularizer", None)
         declared = getattr(layer, "kernel_regularizer", None)
@@ -329,6 +366,12 @@ def _layer_feedback(result: keras.Model, model_label: str) -> Feedback | None:
                     False,
                     f"In {model_label}, layer {layer.name!r} has kernel_regularizer set, but its kernel "
                     "variable has no regularizer, so Keras does not count it (model.losses ignores it).",
+                )
+            if counted is None and inside:
+                return Feedback(
+                    False,
+                    f"In {model_label}, layer {layer.name!r}, inside the nested model, has no penalty: "
+                    "your function changes only the outer layers. Make it go down into nested models.",
                 )
             if counted is None:
                 return Feedback(False, f"In {model_label}, the kernel of layer {layer.name!r} has no penalty")
@@ -377,7 +420,7 @@ def _penalty(model: keras.Model) -> float:
 
 def _expected_penalty(model: keras.Model) -> float:
     total = 0.0
-    for layer in model.layers:
+    for layer, _ in _leaves(model):
         if isinstance(layer, keras.layers.Conv2D):
             kernel = np.asarray(layer.kernel.numpy(), dtype=np.float64)
             total += CONV_L1 * np.abs(kernel).sum() + CONV_L2 * np.square(kernel).sum()
@@ -388,10 +431,11 @@ def check_conv_penalty(answer: Callable[[keras.Model], keras.Model] | None, mode
     """Chapter 04: a function that adds ``L1L2(l1=1e-4, l2=1e-3)`` to every Conv2D kernel of a built model.
 
     ``answer`` is the learner's function, model -> model; ``model`` is the exercise's built model.
-    The checker calls the function on a copy of ``model`` (and on a second model with other layer
-    names) and checks that every Conv2D kernel, and nothing else, carries the penalty, that the
-    weights are those of the model given, that one training step adds the penalty to the loss,
-    and that the penalty survives a ``.keras`` save and load.
+    The checker calls the function on a copy of ``model``, on a second model with other layer
+    names and on a model that holds another model (a base with a Conv2D). It checks that every
+    Conv2D kernel, and nothing else, carries the penalty, that the weights are those of the model
+    given, that one training step adds the penalty to the loss, and that the penalty survives a
+    ``.keras`` save and load.
     """
     if answer is None:
         return NOT_ANSWERED
@@ -426,6 +470,12 @@ def check_conv_penalty(answer: Callable[[keras.Model], keras.Model] | None, mode
     if isinstance(other, Feedback):
         return other
     feedback = _layer_feedback(other, "another model (other layer names, one Conv2D layer)")
+    if feedback is not None:
+        return feedback
+    nested = _run(answer, _nested_model(), "a model that holds another model")
+    if isinstance(nested, Feedback):
+        return nested
+    feedback = _layer_feedback(nested, "a model that holds another model (a base with a Conv2D)")
     if feedback is not None:
         return feedback
     # One training step with a learning rate of 0: the loss it reports is data loss + penalty.
