@@ -84,7 +84,7 @@ def test_check_per_layer_accepts_the_right_model(model):
         ),
         (
             lambda: two_layers(hidden=R.L1L2(l1=1e-4, l2=1e-3), output=R.OrthogonalRegularizer(0.01)),
-            "size penalty",
+            "built-in L1 and L2 penalties",
         ),
         (lambda: keras.Sequential([keras.Input((64,)), keras.layers.Dense(10)]), "two Dense layers"),
     ],
@@ -207,6 +207,46 @@ def test_check_budget_choice_names_the_training_data_loss():
 
 def test_check_budget_choice_none_means_not_answered(runs):
     assert ch06.check_budget_choice(None, runs) == NOT_ANSWERED
+    assert ch06.check_budget_choice(RIGHT, None) == NOT_ANSWERED
+    assert ch06.check_budget_choice(None, None, page=runs) == NOT_ANSWERED
+
+
+def copy_of(runs):
+    return {
+        strength: [history(r.history["val_data_loss"], 0.0, r.history["data_loss"]) for r in seeds]
+        for strength, seeds in runs.items()
+    }
+
+
+def test_check_budget_choice_refuses_the_pages_own_runs(runs):
+    for mine in (runs, copy_of(runs), {0.0: runs[0.0], 0.01: copy_of(runs)[0.01]}):
+        feedback = ch06.check_budget_choice(RIGHT, mine, page=runs)
+        assert feedback.correct is False
+        assert "own sweep" in feedback.message
+        for secret in BUDGET_SECRETS:
+            assert not re.search(secret, feedback.message), feedback.message
+
+
+def test_check_budget_choice_accepts_own_runs_next_to_the_page(runs):
+    page = {
+        0.0: [history([0.9, 0.8, 0.7, 0.6], 0.0, [0.1] * 4)],
+        0.01: [history([0.9, 0.8, 0.75, 0.6], 0.3, [0.2] * 4)],
+    }
+    assert ch06.check_budget_choice(RIGHT, runs, page=page).correct
+    wrong = {"budget": 3, "val_loss": 0.0, "val_data_loss": 0.0}
+    assert "what val_loss picks" in ch06.check_budget_choice(wrong, runs, page=page).message
+
+
+@pytest.mark.parametrize("page", [{}, {0.0: []}, [history([1], 0, [1])], {0.0: [keras.callbacks.History()]}])
+def test_check_budget_choice_refuses_a_page_of_the_wrong_kind(runs, page):
+    with pytest.raises(TypeError, match="page"):
+        ch06.check_budget_choice(RIGHT, runs, page=page)
+
+
+def test_check_budget_choice_hints_end_with_one_full_stop(runs):
+    feedback = ch06.check_budget_choice({"budget": 3, "val_loss": 0.0, "val_data_loss": 0.0}, runs)
+    assert not feedback.message.endswith("?.")
+    assert feedback.message.endswith(".")
 
 
 @pytest.mark.parametrize(
@@ -228,7 +268,6 @@ def test_check_budget_choice_refuses_an_answer_of_the_wrong_type(runs, answer):
 @pytest.mark.parametrize(
     "histories",
     [
-        None,
         {},
         {0.0: []},
         {0.0: [{"val_loss": [1.0]}]},

@@ -75,7 +75,9 @@ def check_per_layer(model: keras.Model | None) -> Feedback:
             found = _strengths(regularizer)
             if found is None:
                 return Feedback(
-                    False, f"{where.capitalize()} has a {type(regularizer).__name__}: use a size penalty."
+                    False,
+                    f"{where.capitalize()} has a {type(regularizer).__name__}: the task asks for the "
+                    "built-in L1 and L2 penalties of keras.regularizers, whose strengths the checker reads.",
                 )
             if found == (0.0, 0.0):
                 return Feedback(
@@ -97,19 +99,19 @@ def check_per_layer(model: keras.Model | None) -> Feedback:
     return Feedback(True, "Right: one penalty term per regularized weight, each its own kind.")
 
 
-def _histories(histories: object) -> dict[float, list[keras.callbacks.History]]:
+def _histories(histories: object, name: str = "histories") -> dict[float, list[keras.callbacks.History]]:
     if not isinstance(histories, Mapping) or not histories:
-        raise TypeError("histories must be a non-empty dict of strength -> list of keras History objects")
+        raise TypeError(f"{name} must be a non-empty dict of strength -> list of keras History objects")
     normal: dict[float, list[keras.callbacks.History]] = {}
     for strength, runs in histories.items():
         if not isinstance(runs, Sequence) or not runs:
-            raise TypeError(f"histories[{strength!r}] must be a non-empty list of keras History objects")
+            raise TypeError(f"{name}[{strength!r}] must be a non-empty list of keras History objects")
         for run in runs:
             if not isinstance(run, keras.callbacks.History):
-                raise TypeError(f"histories[{strength!r}] must hold keras History objects")
+                raise TypeError(f"{name}[{strength!r}] must hold keras History objects")
             for metric in ("val_loss", "val_data_loss", "data_loss"):
                 if metric not in run.history:
-                    raise TypeError(f"histories[{strength!r}]: a run did not log {metric!r}")
+                    raise TypeError(f"{name}[{strength!r}]: a run did not log {metric!r}")
         normal[float(number(strength))] = list(runs)
     return normal
 
@@ -131,20 +133,42 @@ def _matches(value: float, strength: float | None) -> bool:
     return close(value, strength) if strength != 0 else value == 0
 
 
-def check_budget_choice(answer: Mapping[str, Any] | None, histories: Mapping[float, Any]) -> Feedback:
+def _same_run(run: keras.callbacks.History, other: keras.callbacks.History) -> bool:
+    if run is other:
+        return True
+    mine, theirs = run.history["val_data_loss"], other.history.get("val_data_loss")
+    return theirs is not None and len(mine) == len(theirs) and np.allclose(mine, theirs, rtol=0, atol=1e-7)
+
+
+def check_budget_choice(
+    answer: Mapping[str, Any] | None,
+    histories: Mapping[float, Any] | None,
+    *,
+    page: Mapping[float, Any] | None = None,
+) -> Feedback:
     """Chapter 06: the strengths that ``val_loss`` and the validation data loss pick after ``budget`` epochs.
 
     ``answer`` is ``{"budget": b, "val_loss": λ, "val_data_loss": λ}``: for a budget of ``b`` epochs
     (counted from 1), the strength whose mean over the seeds of each quantity after epoch ``b`` is
-    lowest. ``histories`` maps each strength to its runs (one ``keras.callbacks.History`` per seed).
+    lowest. ``histories`` maps each strength to the learner's own runs (one
+    ``keras.callbacks.History`` per seed); the checker recomputes the picks from them. ``page``, the
+    chapter's own sweep, whose picks are printed on the page: runs taken from it are refused.
 
     Raises:
-        TypeError: for a ``histories`` that is not such a mapping, or an ``answer`` that is not a dict
-            with exactly those keys and numbers as values.
+        TypeError: for a ``histories`` or ``page`` that is not such a mapping, or an ``answer`` that is
+            not a dict with exactly those keys and numbers as values.
     """
-    runs = _histories(histories)
-    if answer is None:
+    if answer is None or histories is None:
         return NOT_ANSWERED
+    runs = _histories(histories)
+    if page is not None:
+        shown = [run for seeds in _histories(page, "page").values() for run in seeds]
+        if any(_same_run(run, other) for seeds in runs.values() for run in seeds for other in shown):
+            return Feedback(
+                False,
+                "These are the chapter's runs, whose picks are printed above: train your own sweep "
+                "(another width or other seeds) and pass its histories.",
+            )
     if not isinstance(answer, Mapping) or set(answer) != BUDGET_KEYS:
         raise TypeError(f"answer must be a dict with the keys {sorted(BUDGET_KEYS)}")
     budget = answer["budget"]
@@ -164,7 +188,7 @@ def check_budget_choice(answer: Mapping[str, Any] | None, histories: Mapping[flo
         if not any(_matches(value, strength) for strength in runs):
             hints.append(f"your {metric} pick is not one of the strengths of the runs")
         elif metric == "val_data_loss" and _matches(value, _pick(runs, "val_loss", budget)):
-            hints.append("your val_data_loss pick is what val_loss picks: which one holds the penalty?")
+            hints.append("your val_data_loss pick is what val_loss picks, and val_loss holds the penalty")
         elif any(_matches(value, _pick(runs, metric, epoch)) for epoch in (budget - 1, budget + 1)):
             hints.append(
                 f"your {metric} pick is right for a neighbouring epoch: the value after epoch b is at [b - 1]"
