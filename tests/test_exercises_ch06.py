@@ -194,6 +194,15 @@ def test_check_budget_choice_rejects_wrong_picks_with_a_hint(runs, answer, hint)
         assert not re.search(secret, feedback.message), feedback.message
 
 
+def test_check_budget_choice_does_not_tell_the_val_loss_pick_through_the_other_hint(runs):
+    # A wrong val_loss pick and, for the data loss, what val_loss really picks: saying "your
+    # val_data_loss pick is what val_loss picks" would hand over the val_loss answer.
+    feedback = ch06.check_budget_choice({"budget": 3, "val_loss": 0.1, "val_data_loss": 0.0}, runs)
+    assert feedback.correct is False
+    assert "what val_loss picks" not in feedback.message
+    assert "not where the mean" in feedback.message
+
+
 def test_check_budget_choice_names_the_training_data_loss():
     runs = {
         0.0: [history([0.5, 0.5], 0.0, [0.1, 0.1])] * 3,

@@ -187,7 +187,11 @@ def check_budget_choice(
         name = "val_loss" if metric == "val_loss" else "the validation data loss"
         if not any(_matches(value, strength) for strength in runs):
             hints.append(f"your {metric} pick is not one of the strengths of the runs")
-        elif metric == "val_data_loss" and _matches(value, _pick(runs, "val_loss", budget)):
+        elif (
+            metric == "val_data_loss"
+            and _matches(value, _pick(runs, "val_loss", budget))
+            and _matches(number(answer["val_loss"]), _pick(runs, "val_loss", budget))
+        ):  # only when the val_loss pick is right: otherwise this hint would tell it
             hints.append("your val_data_loss pick is what val_loss picks, and val_loss holds the penalty")
         elif any(_matches(value, _pick(runs, metric, epoch)) for epoch in (budget - 1, budget + 1)):
             hints.append(
