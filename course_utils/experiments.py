@@ -626,8 +626,10 @@ class _StackedDispatch(keras.callbacks.Callback):  # type: ignore[misc]  # keras
         histories: Sequence[keras.callbacks.History],
         callbacks: Sequence[Sequence[keras.callbacks.Callback]],
         track: Sequence[Track | None],
+        test: tuple[NDArray[Any], NDArray[Any]] | None = None,
     ) -> None:
         super().__init__()
+        self.test = test
         self.stacked = stacked
         self.members = list(members)
         self.histories = list(histories)
@@ -658,6 +660,14 @@ class _StackedDispatch(keras.callbacks.Callback):  # type: ignore[misc]  # keras
         running = self._running()
         needed = [index for index in running if self.track[index] is not None or self.branch_callbacks[index]]
         self.stacked.copy_back(needed)  # the models' own weights, for track and callbacks
+        if self.test is not None:  # one inference-mode pass of the whole stack, no weight copies
+            x_test, y_test = self.test
+            probabilities = self.stacked(x_test, training=False)
+            targets = np.broadcast_to(y_test[None, :], (self.stacked.size, len(y_test)))
+            test_losses = np.asarray(
+                keras.ops.mean(keras.losses.sparse_categorical_crossentropy(targets, probabilities), axis=1)
+            )
+            test_right = np.argmax(np.asarray(probabilities), axis=-1) == targets
         for index in running:
             member = self.members[index]
             own: dict[str, float] = {}
@@ -669,6 +679,9 @@ class _StackedDispatch(keras.callbacks.Callback):  # type: ignore[misc]  # keras
                     own[f"{prefix}loss"] = data_loss  # no penalty: the loss is the data loss
                     if f"{prefix}penalized_loss" in logs:  # with one: data loss + penalty, as fit logs
                         own[f"{prefix}loss"] = float(np.asarray(logs[f"{prefix}penalized_loss"])[index])
+            if self.test is not None:
+                own["test_data_loss"] = float(test_losses[index])
+                own["test_accuracy"] = float(np.mean(test_right[index]))
             measure = self.track[index]
             if measure is not None:
                 own.update({name: float(value) for name, value in measure(member).items()})
@@ -699,6 +712,7 @@ def fit_stacked(
     callbacks: CallbackFactory | Sequence[Sequence[keras.callbacks.Callback]] | None = None,
     track: Track | Sequence[Track | None] | None = None,
     regularized: bool = False,
+    test_data: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> list[keras.callbacks.History]:
     """Train many small classifiers as ONE stacked model, full batch; one ``History`` each (chapter 01).
 
@@ -738,6 +752,10 @@ def fit_stacked(
             dropout masks are drawn by the stack (inverted dropout at each layer's ``rate``, a new
             mask for every example and step), not by the models' ``Dropout`` layers, so such a model
             trains as its own ``fit`` would in distribution, not bit for bit.
+        test_data: ``(x_test, y_test)``, added in chapter 07: after each step every model is also
+            scored on it in inference mode, in one pass of the stack without copying weights out,
+            and its ``History`` logs ``test_data_loss`` and ``test_accuracy``. Read them only at an
+            epoch chosen on the validation data (for example its lowest ``val_data_loss``).
 
     Raises:
         TypeError/ValueError: naming the argument, for models that are not plain compiled Dense
@@ -782,6 +800,14 @@ def fit_stacked(
         validation = _dataset(*validation_data, len(np.asarray(validation_data[0])), None, "validation_data")
     if not isinstance(regularized, bool):
         raise TypeError(f"regularized must be True or False, got {type(regularized).__name__}")
+    test: tuple[NDArray[Any], NDArray[Any]] | None = None
+    if test_data is not None:
+        if not isinstance(test_data, tuple) or len(test_data) != 2:
+            raise TypeError("test_data must be a tuple (x_test, y_test)")
+        x_test, y_test = np.asarray(test_data[0], dtype="float32"), np.asarray(test_data[1])
+        if x_test.ndim != 2 or y_test.ndim != 1 or len(x_test) != len(y_test) or not len(y_test):
+            raise ValueError("test_data must be (x_test, y_test): non-empty, 2-D x, 1-D y, equal lengths")
+        test = (x_test, y_test)
     stacked = _Stacked(models, regularized=regularized)
     stacked.compile(optimizer=_optimizer_copy(models), jit_compile=False)
     histories = [keras.callbacks.History() for _ in models]
@@ -796,6 +822,6 @@ def fit_stacked(
         epochs=epochs,
         shuffle=False,
         verbose=0,
-        callbacks=[_StackedDispatch(stacked, models, histories, extra, measures)],
+        callbacks=[_StackedDispatch(stacked, models, histories, extra, measures, test)],
     )
     return histories

@@ -2,7 +2,7 @@
 the right one away, reminds about None, and refuses an answer of the wrong type.
 
 check_paper_rate reads what the learner trained (the Dropout rates of the models, the logged
-losses), so its tests build models and Histories as fit would leave them.
+validation losses), so its tests build models and Histories as fit would leave them.
 """
 
 import re
@@ -147,7 +147,7 @@ def test_check_paper_rate_accepts_the_experiment_and_the_right_rate(pasted, refe
     for answer in PAPER_RATE_RIGHT:
         feedback = ch07.check_paper_rate(pasted, answer, reference)
         assert feedback.correct is True, (answer, feedback)
-        assert "1.500" in feedback.message  # the measured training loss of the pasted runs
+        assert "1.600" in feedback.message  # the best validation loss of the pasted runs
 
 
 @pytest.mark.parametrize(("answer", "hint"), PAPER_RATE_WRONG)
@@ -168,7 +168,7 @@ def test_check_paper_rate_rejects_a_wrong_rate_without_giving_it(pasted, referen
         (lambda: [run(0.8, 1.5), run(0.8, 1.5), run(0.5, 1.5)], "number itself"),
         (lambda: [run(0.8, 1.5, val=False) for _ in range(3)], "validation data"),
         (lambda: [run(0.8, 1.5, epochs=3) for _ in range(3)], "as many epochs"),
-        (lambda: [run(0.8, 0.05) for _ in range(3)], "trained on it"),
+        (lambda: [run(0.8, 0.05) for _ in range(3)], "trained on"),
     ],
     ids=["two-seeds", "converted", "other-rate", "mixed", "no-validation", "short", "not-underfit"],
 )

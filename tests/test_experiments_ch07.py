@@ -134,3 +134,41 @@ def test_a_dropout_after_the_output_is_refused():
 def test_regularized_must_be_a_bool():
     with pytest.raises(TypeError, match="regularized"):
         experiments.fit_stacked([make(0)], X, Y, epochs=1, regularized="yes")
+
+
+# --- test_data (chapter 07): each model scored on a test split after every step ---------------
+
+
+def test_test_data_logs_each_models_test_scores_of_every_epoch():
+    x_test, y_test = X_VAL[:20], Y_VAL[:20]
+    epochs = 4
+    stacked = regularized(
+        [make(0, rate=0.5), make(1, penalty=keras.regularizers.L2(1e-2))], epochs, test_data=(x_test, y_test)
+    )
+    for history in stacked:
+        assert len(history.history["test_data_loss"]) == epochs
+        assert len(history.history["test_accuracy"]) == epochs
+        probabilities = history.model(x_test, training=False)  # the final weights: the last epoch
+        expected = float(keras.ops.mean(keras.losses.sparse_categorical_crossentropy(y_test, probabilities)))
+        np.testing.assert_allclose(history.history["test_data_loss"][-1], expected, rtol=1e-5)
+        right = np.mean(np.argmax(np.asarray(probabilities), axis=1) == y_test)
+        assert history.history["test_accuracy"][-1] == pytest.approx(right)
+    # the validation data are scored the same way: as test data they give the logged val loss
+    again = regularized([make(2)], 3, test_data=(X_VAL, Y_VAL))[0].history
+    np.testing.assert_allclose(again["test_data_loss"], again["val_data_loss"], rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("test_data", "error"),
+    [
+        ([X_VAL, Y_VAL], TypeError),
+        ((X_VAL,), TypeError),
+        ((X_VAL, Y_VAL[:5]), ValueError),
+        ((X_VAL[0], Y_VAL[:1]), ValueError),
+        ((X_VAL[:0], Y_VAL[:0]), ValueError),
+    ],
+    ids=["list", "one-array", "lengths", "1-d-x", "empty"],
+)
+def test_bad_test_data_is_refused(test_data, error):
+    with pytest.raises(error, match="test_data"):
+        regularized([make(0)], 1, test_data=test_data)
