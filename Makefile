@@ -66,7 +66,8 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest tests --ignore=tests/site
 
-# Strict nbval: every stored output of every notebook is compared (sanitized only as tests/sanitize.cfg says).
+# Strict nbval: every stored output of every notebook is compared (sanitized only as tests/sanitize.cfg says);
+# a figure by its plain-text form, a digest of what it draws (course_utils/figures.py): nbval skips PNGs.
 # Two notebooks at a time (one per core; each kernel runs TensorFlow on one thread, so the outputs do
 # not depend on it); loadscope keeps every cell of a notebook in one kernel, in order.
 # With no network: tools/offline.py runs it in a network namespace of its own, so a cell that downloads

@@ -5,13 +5,14 @@ prepares a quiet, reproducible TensorFlow before TensorFlow is first imported.
 """
 
 from course_utils import runtime  # isort: skip  (must run before TensorFlow is imported elsewhere)
-from course_utils import data, exercises, experiments, penalties, plots, weights
+from course_utils import data, exercises, experiments, figures, penalties, plots, weights
 from course_utils.runtime import seed_everything
 
 __all__ = [
     "data",
     "exercises",
     "experiments",
+    "figures",
     "penalties",
     "plots",
     "runtime",

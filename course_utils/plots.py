@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike, NDArray
 
 from course_utils._validation import float_array, non_negative_float, one_of, positive_float, positive_int
+from course_utils.figures import show_digests_in_notebooks
 from course_utils.penalties import penalty_gradient
 
 plt.rcParams.update(
@@ -44,6 +45,7 @@ def _store_figures_at_twice_the_display_size() -> None:
 
 
 _store_figures_at_twice_the_display_size()
+show_digests_in_notebooks()  # what strict nbval compares of a figure (course_utils.figures)
 
 LineStyle: TypeAlias = Literal["-", "--", ":", "-."]
 CurveSource: TypeAlias = "keras.callbacks.History | Mapping[str, Sequence[float]]"

@@ -244,3 +244,18 @@ def test_figures_are_stored_at_twice_their_display_size(path: Path) -> None:
             assert "width" in shown, f"{path.name}: a figure without a display width: {source(cell)[:60]}"
             with Image.open(io.BytesIO(base64.b64decode(png))) as image:
                 assert abs(image.size[0] - 2 * shown["width"]) <= 2, (image.size, shown)
+
+
+FIGURE_TEXT = re.compile(r"<Figure( '[^\n]*')?: \d+ axes, drawn data [0-9a-f]{12}>")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_is_compared_by_its_digest(path: Path) -> None:
+    # nbval skips image/png; it compares the figure's plain-text form, which course_utils.figures
+    # makes a digest of what the figure draws. A figure stored without it would go unchecked.
+    for cell in code_cells(path):
+        for output in cell["outputs"]:  # type: ignore[attr-defined]
+            data = output.get("data", {})
+            if "image/png" in data:
+                plain = "".join(data.get("text/plain", ""))
+                assert FIGURE_TEXT.fullmatch(plain), f"{path.name}: {plain!r} in {source(cell)[:60]!r}"
