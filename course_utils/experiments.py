@@ -699,6 +699,7 @@ def fit_stacked(
     callbacks: CallbackFactory | Sequence[Sequence[keras.callbacks.Callback]] | None = None,
     track: Track | Sequence[Track | None] | None = None,
     regularized: bool = False,
+    steps_per_epoch: int = 1,
 ) -> list[keras.callbacks.History]:
     """Train many small classifiers as ONE stacked model, full batch; one ``History`` each (chapter 01).
 
@@ -738,6 +739,10 @@ def fit_stacked(
             dropout masks are drawn by the stack (inverted dropout at each layer's ``rate``, a new
             mask for every example and step), not by the models' ``Dropout`` layers, so such a model
             trains as its own ``fit`` would in distribution, not bit for bit.
+        steps_per_epoch: (chapter 05) full-batch steps per epoch; the default 1 makes ``epochs`` the
+            number of steps. With ``k``, each epoch takes ``k`` steps and logs (``track``, callbacks,
+            validation) only after the last of them, which saves the per-epoch overhead of long
+            runs; the training metrics are then the mean over the ``k`` steps, as ``fit`` logs them.
 
     Raises:
         TypeError/ValueError: naming the argument, for models that are not plain compiled Dense
@@ -773,8 +778,9 @@ def fit_stacked(
     for own in extra:
         if not all(isinstance(callback, keras.callbacks.Callback) for callback in own):
             raise TypeError("callbacks must hold keras.callbacks.Callback objects")
+    positive_int(steps_per_epoch, "steps_per_epoch")
     n_train = len(np.asarray(x))
-    training = _dataset(x, y, max(n_train, 1), None, "x, y")
+    training = _dataset(x, y, max(n_train, 1), None, "x, y").repeat(steps_per_epoch)
     validation = None
     if validation_data is not None:
         if not isinstance(validation_data, tuple) or len(validation_data) != 2:

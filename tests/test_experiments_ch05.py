@@ -1,0 +1,61 @@
+"""Tests of fit_stacked's steps_per_epoch (chapter 05): k full-batch steps per logged epoch."""
+
+import keras
+import numpy as np
+import pytest
+
+from course_utils import experiments
+
+RNG = np.random.default_rng(5)
+X = RNG.standard_normal((30, 4)).astype("float32")
+Y = RNG.integers(0, 3, 30)
+X_VAL = RNG.standard_normal((20, 4)).astype("float32")
+Y_VAL = RNG.integers(0, 3, 20)
+
+
+def make(seed):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(5, kernel_regularizer=keras.regularizers.L2(0.05)),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-2),
+        loss="sparse_categorical_crossentropy",
+        metrics=[keras.metrics.SparseCategoricalCrossentropy(name="data_loss"), "accuracy"],
+    )
+    return model
+
+
+def test_steps_per_epoch_logs_every_k_steps_of_the_same_training():
+    every = experiments.fit_stacked(
+        [make(0), make(1)], X, Y, epochs=6, validation_data=(X_VAL, Y_VAL), regularized=True
+    )
+    grouped = experiments.fit_stacked(
+        [make(0), make(1)],
+        X,
+        Y,
+        epochs=2,
+        steps_per_epoch=3,
+        validation_data=(X_VAL, Y_VAL),
+        regularized=True,
+    )
+    for one, three in zip(every, grouped, strict=True):
+        assert len(three.history["val_data_loss"]) == 2
+        np.testing.assert_allclose(
+            three.history["val_data_loss"], one.history["val_data_loss"][2::3], rtol=1e-4, atol=1e-6
+        )
+        np.testing.assert_allclose(
+            three.history["data_loss"][0], np.mean(one.history["data_loss"][:3]), rtol=1e-4, atol=1e-6
+        )
+        for mine, theirs in zip(three.model.get_weights(), one.model.get_weights(), strict=True):
+            np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize(("value", "error"), [(0, ValueError), (1.5, TypeError), (True, TypeError)])
+def test_bad_steps_per_epoch_is_named(value, error):
+    with pytest.raises(error, match="steps_per_epoch"):
+        experiments.fit_stacked([make(0)], X, Y, epochs=1, steps_per_epoch=value)
