@@ -59,3 +59,50 @@ def test_steps_per_epoch_logs_every_k_steps_of_the_same_training():
 def test_bad_steps_per_epoch_is_named(value, error):
     with pytest.raises(error, match="steps_per_epoch"):
         experiments.fit_stacked([make(0)], X, Y, epochs=1, steps_per_epoch=value)
+
+
+def make_biased(seed):
+    keras.utils.set_random_seed(seed)
+    penalty = keras.regularizers.L1L2(l1=0.01, l2=0.05)
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(5, kernel_regularizer=penalty, bias_regularizer=penalty),
+            keras.layers.Dense(3, activation="softmax", bias_regularizer=keras.regularizers.L2(0.1)),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-2),
+        loss="sparse_categorical_crossentropy",
+        metrics=[keras.metrics.SparseCategoricalCrossentropy(name="data_loss"), "accuracy"],
+    )
+    return model
+
+
+def test_penalized_biases_follow_their_own_fit():
+    (stacked,) = experiments.fit_stacked(
+        [make_biased(0)],
+        X,
+        Y,
+        epochs=5,
+        validation_data=(X_VAL, Y_VAL),
+        regularized=True,
+        penalize_biases=True,
+    )
+    alone = make_biased(0)
+    reference = alone.fit(X, Y, validation_data=(X_VAL, Y_VAL), epochs=5, batch_size=len(X), verbose=0)
+    for key in ("loss", "data_loss", "val_data_loss"):
+        np.testing.assert_allclose(
+            stacked.history[key], reference.history[key], rtol=1e-4, atol=1e-6, err_msg=key
+        )
+    for mine, theirs in zip(stacked.model.get_weights(), alone.get_weights(), strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-5)
+
+
+def test_bias_penalties_are_refused_unless_asked_for():
+    with pytest.raises(ValueError, match="bias or activity"):
+        experiments.fit_stacked([make_biased(0)], X, Y, epochs=1, regularized=True)
+    with pytest.raises(ValueError, match="regularized=True"):
+        experiments.fit_stacked([make(0)], X, Y, epochs=1, penalize_biases=True)
+    with pytest.raises(TypeError, match="penalize_biases"):
+        experiments.fit_stacked([make(0)], X, Y, epochs=1, regularized=True, penalize_biases=1)
