@@ -412,13 +412,14 @@ _PENALTIES = (keras.regularizers.L1, keras.regularizers.L2, keras.regularizers.L
 
 
 def _stack_parts(
-    model: keras.Model, name: str, regularized: bool
-) -> tuple[list[keras.layers.Dense], list[float], list[tuple[float, float]]]:
-    """Return a stackable model's Dense layers, the dropout rate after each and its kernel's (l1, l2).
+    model: keras.Model, name: str, regularized: bool, biases: bool = False
+) -> tuple[list[keras.layers.Dense], list[float], list[tuple[float, float, float, float]]]:
+    """Return a stackable model's Dense layers, the dropout rate after each and its penalties.
 
+    The penalties of a layer are ``(l1, l2)`` of its kernel followed by ``(l1, l2)`` of its bias.
     Without ``regularized`` only plain Dense layers pass; with it, a ``Dropout`` (without
-    ``noise_shape``) may follow each hidden Dense layer, and a kernel may carry an ``L1``, ``L2`` or
-    ``L1L2`` penalty.
+    ``noise_shape``) may follow each hidden Dense layer, and a kernel or a bias may carry an
+    ``L1``, ``L2`` or ``L1L2`` penalty (a bias only with ``biases`` as well).
     """
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     allowed: tuple[type, ...] = (
@@ -429,7 +430,7 @@ def _stack_parts(
         raise ValueError(f"{name} must be made of {what} only (use fit_together for other models)")
     dense: list[keras.layers.Dense] = []
     rates: list[float] = []
-    penalties: list[tuple[float, float]] = []
+    penalties: list[tuple[float, float, float, float]] = []
     for layer in layers:
         if type(layer) is keras.layers.Dropout:
             if not dense or rates[-1] != 0.0 or layer is layers[-1]:
@@ -440,21 +441,27 @@ def _stack_parts(
                 raise ValueError(f"{name}: Dropout layer {layer.name!r} has a noise_shape; use fit_together")
             rates[-1] = float(layer.rate) if layer.rate > 0 else 0.0
             continue
-        penalty = (0.0, 0.0)
-        kernel = layer.kernel_regularizer
+        penalty = (0.0, 0.0, 0.0, 0.0)
+        kernel, bias = layer.kernel_regularizer, layer.bias_regularizer
         if regularized and kernel is not None and type(kernel) in _PENALTIES:
             config = kernel.get_config()
-            penalty = (float(config.get("l1", 0.0)), float(config.get("l2", 0.0)))
+            penalty = (float(config.get("l1", 0.0)), float(config.get("l2", 0.0)), 0.0, 0.0)
             kernel = None
+        if regularized and biases and bias is not None and type(bias) in _PENALTIES:
+            config = bias.get_config()
+            penalty = (*penalty[:2], float(config.get("l1", 0.0)), float(config.get("l2", 0.0)))
+            bias = None
         extras = (
             kernel,
-            layer.bias_regularizer,
+            bias,
             layer.activity_regularizer,
             layer.kernel_constraint,
             layer.bias_constraint,
         )
         if any(extra is not None for extra in extras) or not layer.use_bias:
             kinds = "a bias or activity regularizer" if regularized else "a regularizer"
+            if regularized and biases:
+                kinds = "an activity regularizer, a regularizer other than L1/L2"
             raise ValueError(
                 f"{name}: layer {layer.name!r} has {kinds}, a constraint or no bias; "
                 "fit_stacked trains plain Dense layers only (use fit_together)"
@@ -478,10 +485,15 @@ def _is_sparse_crossentropy(loss: object) -> bool:
 class _Stacked(keras.Model):  # type: ignore[misc]  # keras is untyped
     """Models of Dense layers as stacked weights: one einsum per layer for all models of a shape."""
 
-    def __init__(self, members: Sequence[keras.Model], regularized: bool = False) -> None:
+    def __init__(
+        self, members: Sequence[keras.Model], regularized: bool = False, biases: bool = False
+    ) -> None:
         super().__init__(name="stacked")
         self.size = len(members)
-        parts = [_stack_parts(model, f"models[{index}]", regularized) for index, model in enumerate(members)]
+        parts = [
+            _stack_parts(model, f"models[{index}]", regularized, biases)
+            for index, model in enumerate(members)
+        ]
         dense = [layers for layers, _, _ in parts]
         first = dense[0]
         signature = [(layer.kernel.shape[0], layer.get_config()["activation"]) for layer in first]
@@ -525,7 +537,16 @@ class _Stacked(keras.Model):  # type: ignore[misc]  # keras is untyped
             [np.array([parts[i][2][depth][1] for i in group], dtype="float32") for depth in range(len(first))]
             for group in self.groups
         ]
-        self.penalized = any(np.any(v) for table in (self.l1, self.l2) for row in table for v in row)
+        self.bias_l1 = [
+            [np.array([parts[i][2][depth][2] for i in group], dtype="float32") for depth in range(len(first))]
+            for group in self.groups
+        ]
+        self.bias_l2 = [
+            [np.array([parts[i][2][depth][3] for i in group], dtype="float32") for depth in range(len(first))]
+            for group in self.groups
+        ]
+        tables = (self.l1, self.l2, self.bias_l1, self.bias_l2)
+        self.penalized = any(np.any(v) for table in tables for row in table for v in row)
         self.noise = keras.random.SeedGenerator(int(np.random.randint(0, 2**31 - 1)))
         self.data_loss_tracker = _VectorMean(self.size, "data_loss")
         self.accuracy_tracker = _VectorMean(self.size, "accuracy")
@@ -554,15 +575,20 @@ class _Stacked(keras.Model):  # type: ignore[misc]  # keras is untyped
         return keras.ops.where(keep, hidden / (1.0 - rate), keras.ops.zeros_like(hidden))
 
     def penalties(self) -> Any:
-        """Each model's kernel penalty, l1·Σ|w| + l2·Σw² over its layers, in the models' order."""
+        """Each model's penalty, l1·Σ|w| + l2·Σw² over its kernels and biases, in the models' order."""
         parts = []
-        for variables, l1, l2 in zip(self.stacked, self.l1, self.l2, strict=True):
+        tables = zip(self.stacked, self.l1, self.l2, self.bias_l1, self.bias_l2, strict=True)
+        for variables, l1, l2, bias_l1, bias_l2 in tables:
             total = keras.ops.zeros((len(l1[0]),))
-            for (kernel, _), a, b in zip(variables, l1, l2, strict=True):
+            for (kernel, bias), a, b, c, d in zip(variables, l1, l2, bias_l1, bias_l2, strict=True):
                 if np.any(a):
                     total = total + a * keras.ops.sum(keras.ops.abs(kernel), axis=(1, 2))
                 if np.any(b):
                     total = total + b * keras.ops.sum(keras.ops.square(kernel), axis=(1, 2))
+                if np.any(c):
+                    total = total + c * keras.ops.sum(keras.ops.abs(bias), axis=1)
+                if np.any(d):
+                    total = total + d * keras.ops.sum(keras.ops.square(bias), axis=1)
             parts.append(total)
         back = [self.order.index(index) for index in range(self.size)]
         return keras.ops.take(keras.ops.concatenate(parts, axis=0), back, axis=0)
@@ -713,6 +739,8 @@ def fit_stacked(
     track: Track | Sequence[Track | None] | None = None,
     regularized: bool = False,
     test_data: tuple[ArrayLike, ArrayLike] | None = None,
+    steps_per_epoch: int = 1,
+    penalize_biases: bool = False,
 ) -> list[keras.callbacks.History]:
     """Train many small classifiers as ONE stacked model, full batch; one ``History`` each (chapter 01).
 
@@ -752,10 +780,16 @@ def fit_stacked(
             dropout masks are drawn by the stack (inverted dropout at each layer's ``rate``, a new
             mask for every example and step), not by the models' ``Dropout`` layers, so such a model
             trains as its own ``fit`` would in distribution, not bit for bit.
-        test_data: ``(x_test, y_test)``, added in chapter 07: after each step every model is also
+        test_data: ``(x_test, y_test)``, added in chapter 07: after each epoch every model is also
             scored on it in inference mode, in one pass of the stack without copying weights out,
             and its ``History`` logs ``test_data_loss`` and ``test_accuracy``. Read them only at an
             epoch chosen on the validation data (for example its lowest ``val_data_loss``).
+        steps_per_epoch: (chapter 05) full-batch steps per epoch; the default 1 makes ``epochs`` the
+            number of steps. With ``k``, each epoch takes ``k`` steps and logs (``track``, callbacks,
+            validation) only after the last of them, which saves the per-epoch overhead of long
+            runs; the training metrics are then the mean over the ``k`` steps, as ``fit`` logs them.
+        penalize_biases: (chapter 05) with ``regularized``, also accept an ``L1``, ``L2`` or
+            ``L1L2`` penalty on each bias, added to the model's loss as its own ``fit`` adds it.
 
     Raises:
         TypeError/ValueError: naming the argument, for models that are not plain compiled Dense
@@ -791,8 +825,9 @@ def fit_stacked(
     for own in extra:
         if not all(isinstance(callback, keras.callbacks.Callback) for callback in own):
             raise TypeError("callbacks must hold keras.callbacks.Callback objects")
+    positive_int(steps_per_epoch, "steps_per_epoch")
     n_train = len(np.asarray(x))
-    training = _dataset(x, y, max(n_train, 1), None, "x, y")
+    training = _dataset(x, y, max(n_train, 1), None, "x, y").repeat(steps_per_epoch)
     validation = None
     if validation_data is not None:
         if not isinstance(validation_data, tuple) or len(validation_data) != 2:
@@ -808,7 +843,11 @@ def fit_stacked(
         if x_test.ndim != 2 or y_test.ndim != 1 or len(x_test) != len(y_test) or not len(y_test):
             raise ValueError("test_data must be (x_test, y_test): non-empty, 2-D x, 1-D y, equal lengths")
         test = (x_test, y_test)
-    stacked = _Stacked(models, regularized=regularized)
+    if not isinstance(penalize_biases, bool):
+        raise TypeError(f"penalize_biases must be True or False, got {type(penalize_biases).__name__}")
+    if penalize_biases and not regularized:
+        raise ValueError("penalize_biases needs regularized=True")
+    stacked = _Stacked(models, regularized=regularized, biases=penalize_biases)
     stacked.compile(optimizer=_optimizer_copy(models), jit_compile=False)
     histories = [keras.callbacks.History() for _ in models]
     sample_x, sample_y = np.asarray(x)[:1], np.asarray(y)[:1]

@@ -300,3 +300,22 @@ def test_the_article_examples_penalize_what_the_chapter_says():
     assert len(model.losses) == 1
     assert np.isclose(float(model.losses[0]), conv_penalty(conv), rtol=1e-5)
     assert ch05.check_layer_penalty(conv_penalty(conv), conv).correct
+
+
+def test_check_loophole_closed_points_at_a_too_weak_output_penalty():
+    feedback = ch05.check_loophole_closed(example_4_model(keras.regularizers.L2(1e-6)))
+    assert feedback.correct is False
+    assert "too weak" in feedback.message
+
+
+def test_check_loophole_closed_hints_fit_a_printed_line():
+    models = [
+        example_4_model(),
+        example_4_model(keras.regularizers.L2(1e-6)),
+        example_4_model(keras.regularizers.L2(0.05)),
+        example_4_model(filters=16),
+    ]
+    for model in models:
+        feedback = ch05.check_loophole_closed(model)
+        assert not feedback.correct
+        assert len(feedback.message) <= 75, feedback.message
