@@ -524,27 +524,20 @@ class _Stacked(keras.Model):  # type: ignore[misc]  # keras is untyped
                 b.assign(bias)
                 variables.append((k, b))
             self.stacked.append(variables)
+
         # Per group and depth: each model's dropout rate after the layer and its kernel's l1 and l2.
-        self.rates = [
-            [np.array([parts[i][1][depth] for i in group], dtype="float32") for depth in range(len(first))]
-            for group in self.groups
-        ]
-        self.l1 = [
-            [np.array([parts[i][2][depth][0] for i in group], dtype="float32") for depth in range(len(first))]
-            for group in self.groups
-        ]
-        self.l2 = [
-            [np.array([parts[i][2][depth][1] for i in group], dtype="float32") for depth in range(len(first))]
-            for group in self.groups
-        ]
-        self.bias_l1 = [
-            [np.array([parts[i][2][depth][2] for i in group], dtype="float32") for depth in range(len(first))]
-            for group in self.groups
-        ]
-        self.bias_l2 = [
-            [np.array([parts[i][2][depth][3] for i in group], dtype="float32") for depth in range(len(first))]
-            for group in self.groups
-        ]
+        def per_depth(value: Callable[[int, int], float]) -> list[list[NDArray[np.float32]]]:
+            """For each group and depth, one value per model of the group, as float32."""
+            return [
+                [np.array([value(i, depth) for i in group], dtype="float32") for depth in range(len(first))]
+                for group in self.groups
+            ]
+
+        self.rates = per_depth(lambda i, depth: parts[i][1][depth])
+        self.l1 = per_depth(lambda i, depth: parts[i][2][depth][0])
+        self.l2 = per_depth(lambda i, depth: parts[i][2][depth][1])
+        self.bias_l1 = per_depth(lambda i, depth: parts[i][2][depth][2])
+        self.bias_l2 = per_depth(lambda i, depth: parts[i][2][depth][3])
         tables = (self.l1, self.l2, self.bias_l1, self.bias_l2)
         self.penalized = any(np.any(v) for table in tables for row in table for v in row)
         self.noise = keras.random.SeedGenerator(int(np.random.randint(0, 2**31 - 1)))
