@@ -4,7 +4,7 @@ nbval does not compare a stored PNG with a new one (it skips `image/png`), so a 
 change and CI stay green. In a notebook, the course therefore gives every matplotlib figure a
 plain-text form that names it and carries a digest of what it draws:
 
-    <Figure 'Same network, 9 times more data': 2 axes, drawn data 3f9c0a1b27de>
+    <Figure with 2 axes: drawn data 3f9c0a1b27de>
 
 nbval compares that line like any other output. The digest covers the figure's size, every text
 (titles, axis labels, legend entries), each axes' limits and scales, and the drawn data (lines,
@@ -115,13 +115,10 @@ def figure_digest(figure: Figure) -> str:
 
 
 def describe(figure: Figure) -> str:
-    """Return the one-line text form of `figure` that notebooks store: title, axes and digest."""
+    """Return the one-line text form of `figure` that notebooks store: its axes and its digest."""
     if not isinstance(figure, Figure):
         raise TypeError(f"figure must be a matplotlib Figure, not {type(figure).__name__}")
-    titles = list(_texts(figure.texts)) or [ax.get_title() for ax in figure.axes if ax.get_title()]
-    named = f" {titles[0]!r}" if titles else ""
-    count = len(figure.axes)
-    return f"<Figure{named}: {count} axes, drawn data {figure_digest(figure)}>"
+    return f"<Figure with {len(figure.axes)} axes: drawn data {figure_digest(figure)}>"
 
 
 def show_digests_in_notebooks() -> None:

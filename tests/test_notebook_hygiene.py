@@ -246,7 +246,7 @@ def test_figures_are_stored_at_twice_their_display_size(path: Path) -> None:
                 assert abs(image.size[0] - 2 * shown["width"]) <= 2, (image.size, shown)
 
 
-FIGURE_TEXT = re.compile(r"<Figure( '[^\n]*')?: \d+ axes, drawn data [0-9a-f]{12}>")
+FIGURE_TEXT = re.compile(r"<Figure with \d+ axes: drawn data [0-9a-f]{12}>")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
