@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+from classifiers import compiled
 
 from course_utils import experiments
 
@@ -15,19 +16,13 @@ Y_VAL = RNG.integers(0, 3, 20)
 
 def make(seed):
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential(
+    return compiled(
         [
             keras.Input((4,)),
             keras.layers.Dense(5, kernel_regularizer=keras.regularizers.L2(0.05)),
             keras.layers.Dense(3, activation="softmax"),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(1e-2),
-        loss="sparse_categorical_crossentropy",
-        metrics=[keras.metrics.SparseCategoricalCrossentropy(name="data_loss"), "accuracy"],
-    )
-    return model
 
 
 def test_steps_per_epoch_logs_every_k_steps_of_the_same_training():
@@ -64,19 +59,13 @@ def test_bad_steps_per_epoch_is_named(value, error):
 def make_biased(seed):
     keras.utils.set_random_seed(seed)
     penalty = keras.regularizers.L1L2(l1=0.01, l2=0.05)
-    model = keras.Sequential(
+    return compiled(
         [
             keras.Input((4,)),
             keras.layers.Dense(5, kernel_regularizer=penalty, bias_regularizer=penalty),
             keras.layers.Dense(3, activation="softmax", bias_regularizer=keras.regularizers.L2(0.1)),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(1e-2),
-        loss="sparse_categorical_crossentropy",
-        metrics=[keras.metrics.SparseCategoricalCrossentropy(name="data_loss"), "accuracy"],
-    )
-    return model
 
 
 def test_penalized_biases_follow_their_own_fit():

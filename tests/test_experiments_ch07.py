@@ -6,6 +6,7 @@ training only, at its own rate, with inverted scaling.
 import keras
 import numpy as np
 import pytest
+from classifiers import compiled
 
 from course_utils import experiments
 from course_utils.experiments import _Stacked
@@ -19,7 +20,7 @@ Y_VAL = RNG.integers(0, 3, 30)
 
 def make(seed, rate=0.0, penalty=None, units=6):
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential(
+    return compiled(
         [
             keras.Input((5,)),
             keras.layers.Dense(units, activation="relu", kernel_regularizer=penalty),
@@ -29,12 +30,6 @@ def make(seed, rate=0.0, penalty=None, units=6):
             keras.layers.Dense(3, activation="softmax"),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(1e-2),
-        loss="sparse_categorical_crossentropy",
-        metrics=[keras.metrics.SparseCategoricalCrossentropy(name="data_loss"), "accuracy"],
-    )
-    return model
 
 
 def regularized(models, epochs, **options):
